@@ -95,7 +95,9 @@ void	token_hash(const char *token, uint8_t out[HASH_BYTES]);
  * keyed BLAKE2b; out holds TOKEN_CHARS + 1. */
 void	csrf_token(const struct keys *k, const char *cookie,
 	    char out[TOKEN_CHARS + 1]);
-/* Constant-time comparison of two NUL-terminated tokens. */
+/* Constant-time comparison of two NUL-terminated tokens: 1 when they are
+ * equal, 0 otherwise (a predicate, like utf8_valid). An empty string
+ * never matches, so a missing token cannot equal a missing one. */
 int	token_equal(const char *a, const char *b);
 
 /* Random non-negative id in [1, 2^53), so JSON clients keep it exact. */

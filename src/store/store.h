@@ -16,11 +16,13 @@
  * Memory: results that hold strings or blobs are allocated from the arena
  * the caller passes and live as long as it does.
  *
- * Transactions: store_begin() nests. Only the outermost begin/commit pair
- * touches the database; a store_rollback() at any depth dooms the whole
- * transaction, and the outermost commit then rolls back and returns
- * STORE_ERR. A write transaction takes the write lock at begin, so a
- * read-then-write inside it cannot deadlock.
+ * Transactions: store_begin() nests, and every begin is closed by exactly
+ * one store_commit() or store_rollback(); each of them ends one level.
+ * Only the outermost level touches the database. A store_rollback() at
+ * any depth dooms the whole transaction: the outermost store_commit()
+ * then rolls back and returns STORE_ERR, and an outermost
+ * store_rollback() rolls back and returns 0. A transaction takes the
+ * write lock at begin, so a read-then-write inside it cannot deadlock.
  */
 #ifndef LOOKOUT_STORE_H
 #define LOOKOUT_STORE_H

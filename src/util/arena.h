@@ -3,7 +3,7 @@
  *
  * Everything a request handler allocates comes from the request's arena
  * and is freed at once when the request ends; handlers never free
- * piecemeal. arena_free() wipes every block before returning it, because
+ * piecemeal. arena_release() wipes every block before returning it, because
  * requests routinely hold decrypted fields.
  *
  * An arena is not thread-safe; each request owns its own.

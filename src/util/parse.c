@@ -13,7 +13,8 @@ parse_int(const char *s, long long min, long long max, long long *out,
 	long long v;
 	char *end;
 
-	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9'))) {
+	if (s == NULL || *s == '\0' || min > max ||
+	    (*s != '-' && (*s < '0' || *s > '9'))) {
 		*errstr = "invalid";
 		return -1;
 	}
@@ -91,6 +92,10 @@ text_valid(const char *s, size_t len, int allow_newlines)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == 0x7f)
+			return 0;
+		/* C1 controls U+0080..U+009F are 0xc2 0x80..0x9f; valid
+		 * UTF-8 guarantees the second byte is there. */
+		if (c == 0xc2 && (unsigned char)s[i + 1] < 0xa0)
 			return 0;
 		if (c >= 0x20)
 			continue;

@@ -1,0 +1,54 @@
+# lookout: the two commands are `make run` and `make check`.
+# CMake and ctest do the work underneath; this file only orders them.
+
+JOBS	?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 300
+CMAKE	?= cmake
+
+.PHONY: all build run check deps asan fuzz-build fuzz clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build/Makefile:
+	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: build/Makefile
+	@$(CMAKE) --build build -j$(JOBS)
+
+build-asan/Makefile:
+	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+		-DLOOKOUT_SANITIZE=ON >/dev/null
+
+asan: build-asan/Makefile
+	@$(CMAKE) --build build-asan -j$(JOBS)
+
+build-fuzz/Makefile:
+	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
+		-DLOOKOUT_FUZZ=ON >/dev/null
+
+fuzz-build: build-fuzz/Makefile
+	@$(CMAKE) --build build-fuzz -j$(JOBS)
+
+run: deps build
+	@sh scripts/demo.sh build/lookout demo
+
+check: deps build asan fuzz-build
+	@echo "== unit and integration tests =="
+	@cd build && ctest -j$(JOBS) --output-on-failure
+	@echo "== the same tests under ASan and UBSan =="
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest -j$(JOBS) --output-on-failure
+	@echo "== fuzzers, briefly, on their corpora =="
+	@cd build-fuzz && ctest -j$(JOBS) --output-on-failure -L fuzz
+
+fuzz: deps fuzz-build
+	@cd build-fuzz && $(CMAKE) -DFUZZ_SECONDS=$(FUZZ_SECONDS) . >/dev/null && \
+		ctest --output-on-failure -L fuzz; \
+		rc=$$?; $(CMAKE) -DFUZZ_SECONDS=10 . >/dev/null; exit $$rc
+
+clean:
+	rm -rf build build-asan build-fuzz

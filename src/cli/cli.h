@@ -1,0 +1,27 @@
+/*
+ * cli.h: the lookout subcommands. Each takes the arguments after its
+ * name (argv[0] is the subcommand) and returns the process exit code:
+ * 0 ok, 1 failure, 2 usage.
+ */
+#ifndef LOOKOUT_CLI_H
+#define LOOKOUT_CLI_H
+
+#include <stddef.h>
+
+#define EXIT_USAGE 2
+
+int	cmd_init(int argc, char **argv);
+int	cmd_serve(int argc, char **argv);
+int	cmd_user(int argc, char **argv);
+int	cmd_region(int argc, char **argv);
+int	cmd_audit(int argc, char **argv);
+
+/* Read a password from stdin: prompt with echo off on a terminal (twice
+ * when confirm is set), else one line. Returns 0, or -1 with a message
+ * printed. The caller wipes buf. */
+int	cli_read_password(char *buf, size_t len, int confirm);
+
+/* Print "lookout: " and the message to stderr. */
+void	cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,508 @@
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/account.h"
+#include "core/audit.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/parse.h"
+#include "util/banned.h"
+
+static const struct {
+	enum role	 role;
+	const char	*name;
+} roles[] = {
+	{ ROLE_MEMBER, "member" },
+	{ ROLE_OUTREACH, "outreach" },
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_LIAISON, "liaison" },
+};
+
+enum role
+role_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(s, roles[i].name) == 0)
+			return roles[i].role;
+	return 0;
+}
+
+const char *
+role_name(enum role r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return roles[i].name;
+	return NULL;
+}
+
+const char *
+account_strerror(enum account_rc rc)
+{
+	switch (rc) {
+	case ACCOUNT_OK:
+		return "ok";
+	case ACCOUNT_BAD_NAME:
+		return "a name must be 1 to 64 characters, without control "
+		    "characters";
+	case ACCOUNT_BAD_PASSWORD:
+		return "a password must be at least 10 and at most 256 "
+		    "characters";
+	case ACCOUNT_EXISTS:
+		return "that name is already taken";
+	case ACCOUNT_DENIED:
+		return "wrong name or password";
+	case ACCOUNT_BAD_REGION:
+		return "unknown region code (add it with lookout region add)";
+	case ACCOUNT_UNAVAILABLE:
+		return "the database is busy or full; nothing was changed, "
+		    "try again";
+	case ACCOUNT_ERR:
+		break;
+	}
+	return "internal error; nothing was changed";
+}
+
+static int
+from_store(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return ACCOUNT_OK;
+	case STORE_FULL:
+	case STORE_BUSY:
+		return ACCOUNT_UNAVAILABLE;
+	case STORE_CONFLICT:
+		return ACCOUNT_EXISTS;
+	case STORE_NOTFOUND:
+		return ACCOUNT_DENIED;
+	default:
+		return ACCOUNT_ERR;
+	}
+}
+
+int
+account_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	size_t i;
+
+	if (n == 0 || n > LIMIT_NAME_BYTES || !text_valid(name, n, 0))
+		return 0;
+	/* Leading or trailing blanks make names that look alike. */
+	if (name[0] == ' ' || name[n - 1] == ' ')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (name[i] != ' ')
+			return 1;
+	return 0;
+}
+
+int
+account_password_valid(const char *pw)
+{
+	size_t n = strlen(pw);
+
+	return n >= LIMIT_PASSWORD_MIN && n <= LIMIT_PASSWORD_BYTES &&
+	    utf8_valid(pw, n);
+}
+
+/* Names match whatever the case of their ASCII letters. */
+static void
+name_key(const struct app *app, const char *name, uint8_t out[HASH_BYTES])
+{
+	char low[LIMIT_NAME_BYTES + 1];
+	size_t i, n = strlen(name);
+
+	if (n > LIMIT_NAME_BYTES)
+		n = LIMIT_NAME_BYTES;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[n] = '\0';
+	hash_name(&app->keys, low, out);
+	sodium_memzero(low, sizeof(low));
+}
+
+int
+org_ensure(struct app *app, struct store *s, const char *name, int64_t *id)
+{
+	struct arena a;
+	struct org o;
+	int rc;
+
+	arena_init(&a);
+	rc = store_org_first(s, &a, &o);
+	if (rc == STORE_OK) {
+		*id = o.id;
+		goto out;
+	}
+	if (rc != STORE_NOTFOUND)
+		goto out;
+	o.id = random_id();
+	o.name = (char *)name;
+	o.created_at = (int64_t)time(NULL);
+	if ((rc = store_org_insert(s, &o)) == STORE_OK)
+		*id = o.id;
+out:
+	arena_release(&a);
+	return from_store(rc);
+}
+
+int
+region_code_valid(const char *code)
+{
+	size_t i, n = strlen(code);
+
+	if (n == 0 || n > LIMIT_CODE_BYTES)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)code[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c == '-' && i > 0 && i < n - 1)))
+			return 0;
+	}
+	return 1;
+}
+
+int
+region_add(struct app *app, struct store *s, int64_t actor, const char *code,
+    const char *name, const char *parent_code)
+{
+	struct region r, parent;
+	struct arena a;
+	char obj[64];
+	int rc;
+
+	if (!region_code_valid(code))
+		return ACCOUNT_BAD_REGION;
+	if (*name == '\0' || strlen(name) > LIMIT_TEXT_BYTES ||
+	    !text_valid(name, strlen(name), 0))
+		return ACCOUNT_BAD_NAME;
+	arena_init(&a);
+	memset(&r, 0, sizeof(r));
+	if ((rc = store_begin(s)) != 0)
+		goto out;
+	if (parent_code != NULL) {
+		rc = store_region_by_code(s, &a, parent_code, &parent);
+		if (rc != STORE_OK) {
+			store_rollback(s);
+			rc = rc == STORE_NOTFOUND ? ACCOUNT_BAD_REGION :
+			    from_store(rc);
+			goto done;
+		}
+		r.parent_id = parent.id;
+	}
+	r.id = random_id();
+	r.code = (char *)code;
+	r.name = (char *)name;
+	if ((rc = store_region_insert(s, &r)) != STORE_OK) {
+		store_rollback(s);
+		goto out;
+	}
+	snprintf(obj, sizeof(obj), "region:%s", code);
+	if ((rc = audit_log(app, s, actor, "region.add", obj, "")) != 0) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = store_commit(s);
+out:
+	rc = from_store(rc);
+done:
+	arena_release(&a);
+	return rc;
+}
+
+int
+account_create(struct app *app, struct store *s, int64_t actor,
+    int64_t org_id, enum role role, const char *name, const char *password,
+    const char *const *regions, size_t nregions, int64_t *user_id)
+{
+	char pwh[crypto_pwhash_STRBYTES], obj[64];
+	int64_t ids[LIMIT_LIST_ITEMS];
+	struct buf sealed;
+	struct region reg;
+	struct arena a;
+	struct user u;
+	size_t i;
+	int rc, began = 0;
+
+	if (!account_name_valid(name))
+		return ACCOUNT_BAD_NAME;
+	if (!account_password_valid(password))
+		return ACCOUNT_BAD_PASSWORD;
+	if (role_name(role) == NULL || nregions > LIMIT_LIST_ITEMS)
+		return ACCOUNT_ERR;
+	arena_init(&a);
+	buf_init(&sealed, BUF_CAP_SMALL);
+	memset(&u, 0, sizeof(u));
+	if (password_hash(password, pwh, sizeof(pwh)) == -1) {
+		rc = ACCOUNT_ERR;
+		goto out;
+	}
+	u.id = random_id();
+	u.org_id = org_id;
+	u.role = (char *)role_name(role);
+	u.status = "active";
+	u.pw_hash = pwh;
+	u.created_at = (int64_t)time(NULL);
+	name_key(app, name, u.name_hash);
+	if (seal_value(&app->keys, "users", "name", u.id, name, strlen(name),
+	    &sealed) == -1) {
+		rc = ACCOUNT_ERR;
+		goto out;
+	}
+	u.name_sealed = (uint8_t *)sealed.buf;
+	u.name_sealed_len = sealed.len;
+
+	if ((rc = from_store(store_begin(s))) != 0)
+		goto out;
+	began = 1;
+	for (i = 0; i < nregions; i++) {
+		rc = store_region_by_code(s, &a, regions[i], &reg);
+		if (rc != STORE_OK) {
+			rc = rc == STORE_NOTFOUND ? ACCOUNT_BAD_REGION :
+			    from_store(rc);
+			goto out;
+		}
+		ids[i] = reg.id;
+	}
+	if ((rc = from_store(store_user_insert(s, &u))) != 0)
+		goto out;
+	if (nregions > 0 && (rc = from_store(store_user_regions_set(s, u.id,
+	    ids, nregions))) != 0)
+		goto out;
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	if ((rc = from_store(audit_log(app, s, actor, "user.add", obj,
+	    u.role))) != 0)
+		goto out;
+	rc = from_store(store_commit(s));
+	began = 0;
+	if (rc == 0 && user_id != NULL)
+		*user_id = u.id;
+out:
+	if (began) {
+		store_rollback(s);
+	}
+	sodium_memzero(pwh, sizeof(pwh));
+	buf_release(&sealed);
+	arena_release(&a);
+	return rc;
+}
+
+static int
+new_session(struct app *app, struct store *s, int64_t user_id,
+    const char *kind, char token_out[TOKEN_CHARS + 1])
+{
+	struct session se;
+	int64_t now = (int64_t)time(NULL);
+
+	memset(&se, 0, sizeof(se));
+	token_new(token_out);
+	token_hash(token_out, se.token_hash);
+	se.user_id = user_id;
+	se.kind = (char *)kind;
+	se.created_at = now;
+	se.expires_at = now + (strcmp(kind, "api") == 0 ?
+	    API_TOKEN_TTL_SECONDS : SESSION_TTL_SECONDS);
+	return from_store(store_session_insert(s, &se));
+}
+
+/* A hash verified when the name is unknown, so that a wrong name takes as
+ * long as a wrong password and names cannot be probed by timing. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void
+make_dummy(void)
+{
+	char pw[TOKEN_CHARS + 1];
+
+	token_new(pw);
+	if (password_hash(pw, dummy_hash, sizeof(dummy_hash)) == -1)
+		dummy_hash[0] = '\0';
+}
+
+int
+account_login(struct app *app, struct store *s, const char *name,
+    const char *password, const char *kind, char token_out[TOKEN_CHARS + 1],
+    struct auth *who)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	uint8_t h[HASH_BYTES];
+	struct arena a;
+	struct user u;
+	char obj[64];
+	int rc;
+
+	arena_init(&a);
+	memset(who, 0, sizeof(*who));
+	if (!account_name_valid(name) || strlen(password) >
+	    LIMIT_PASSWORD_BYTES) {
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	name_key(app, name, h);
+	rc = store_user_by_name(s, &a, h, &u);
+	if (rc == STORE_NOTFOUND) {
+		pthread_once(&once, make_dummy);
+		(void)password_verify(dummy_hash, password);
+		audit_log(app, s, 0, "login.fail", "", "unknown name");
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	if ((rc = from_store(rc)) != 0)
+		goto out;
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	if (password_verify(u.pw_hash, password) == -1) {
+		audit_log(app, s, u.id, "login.fail", obj, "wrong password");
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	if (strcmp(u.status, "active") != 0) {
+		audit_log(app, s, u.id, "login.fail", obj, "suspended");
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	if ((rc = from_store(store_begin(s))) != 0)
+		goto out;
+	if ((rc = new_session(app, s, u.id, kind, token_out)) != 0 ||
+	    (rc = from_store(audit_log(app, s, u.id, "login", obj,
+	    kind))) != 0) {
+		store_rollback(s);
+		sodium_memzero(token_out, TOKEN_CHARS + 1);
+		goto out;
+	}
+	if ((rc = from_store(store_commit(s))) != 0) {
+		sodium_memzero(token_out, TOKEN_CHARS + 1);
+		goto out;
+	}
+	who->user_id = u.id;
+	who->org_id = u.org_id;
+	who->role = role_parse(u.role);
+	who->web = strcmp(kind, "web") == 0;
+	memcpy(who->token, token_out, TOKEN_CHARS + 1);
+out:
+	sodium_memzero(h, sizeof(h));
+	arena_release(&a);
+	return rc;
+}
+
+int
+account_logout(struct app *app, struct store *s, const char *token)
+{
+	uint8_t h[HASH_BYTES];
+
+	int rc;
+
+	token_hash(token, h);
+	rc = store_session_delete(s, h);
+	return rc == STORE_NOTFOUND ? ACCOUNT_OK : from_store(rc);
+}
+
+int
+account_change_password(struct app *app, struct store *s, int64_t user_id,
+    const char *old_pw, const char *new_pw)
+{
+	char pwh[crypto_pwhash_STRBYTES], obj[64];
+	struct arena a;
+	struct user u;
+	int rc;
+
+	if (!account_password_valid(new_pw))
+		return ACCOUNT_BAD_PASSWORD;
+	arena_init(&a);
+	if ((rc = from_store(store_user_get(s, &a, user_id, &u))) != 0)
+		goto out;
+	if (password_verify(u.pw_hash, old_pw) == -1) {
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	if (password_hash(new_pw, pwh, sizeof(pwh)) == -1) {
+		rc = ACCOUNT_ERR;
+		goto out;
+	}
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
+	if ((rc = from_store(store_begin(s))) != 0)
+		goto wipe;
+	if ((rc = from_store(store_user_set_password(s, user_id, pwh))) != 0 ||
+	    (rc = from_store(audit_log(app, s, user_id, "user.password", obj,
+	    ""))) != 0) {
+		store_rollback(s);
+		goto wipe;
+	}
+	rc = from_store(store_commit(s));
+wipe:
+	sodium_memzero(pwh, sizeof(pwh));
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int
+account_set_status(struct app *app, struct store *s, int64_t actor,
+    int64_t user_id, const char *status)
+{
+	char obj[64];
+	int rc;
+
+	if (strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+		return ACCOUNT_ERR;
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
+	if ((rc = from_store(store_begin(s))) != 0)
+		return rc;
+	if ((rc = from_store(store_user_set_status(s, user_id, status))) != 0 ||
+	    (strcmp(status, "suspended") == 0 &&
+	    (rc = from_store(store_session_delete_user(s, user_id))) != 0) ||
+	    (rc = from_store(audit_log(app, s, actor, "user.status", obj,
+	    status))) != 0) {
+		store_rollback(s);
+		return rc;
+	}
+	return from_store(store_commit(s));
+}
+
+int
+session_resolve(struct app *app, struct store *s, const char *token,
+    const char *kind, struct auth *who)
+{
+	struct session se;
+	struct arena a;
+	struct user u;
+	uint8_t h[HASH_BYTES];
+	int rc;
+
+	memset(who, 0, sizeof(*who));
+	if (strlen(token) != TOKEN_CHARS)
+		return ACCOUNT_DENIED;
+	arena_init(&a);
+	token_hash(token, h);
+	rc = store_session_get(s, &a, h, (int64_t)time(NULL), &se);
+	if (rc != STORE_OK || strcmp(se.kind, kind) != 0) {
+		rc = rc == STORE_OK || rc == STORE_NOTFOUND ? ACCOUNT_DENIED :
+		    from_store(rc);
+		goto out;
+	}
+	if ((rc = from_store(store_user_get(s, &a, se.user_id, &u))) != 0)
+		goto out;
+	if (strcmp(u.status, "active") != 0) {
+		rc = ACCOUNT_DENIED;
+		goto out;
+	}
+	who->user_id = u.id;
+	who->org_id = u.org_id;
+	who->role = role_parse(u.role);
+	who->web = strcmp(kind, "web") == 0;
+	memcpy(who->token, token, TOKEN_CHARS + 1);
+out:
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * account.h: organisations, regions, accounts, sessions and tokens.
+ *
+ * Working names are sealed in the users table and looked up by keyed
+ * hash of their lower-cased form; passwords are Argon2id hashes; session
+ * cookies and API tokens are random and stored only as hashes. Every
+ * login, failed login and account change is written to the audit log.
+ */
+#ifndef LOOKOUT_ACCOUNT_H
+#define LOOKOUT_ACCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/app.h"
+#include "crypto/seal.h"
+#include "store/store.h"
+#include "util/arena.h"
+
+enum role {
+	ROLE_MEMBER	= 1 << 0,
+	ROLE_OUTREACH	= 1 << 1,
+	ROLE_ADMIN	= 1 << 2,
+	ROLE_LIAISON	= 1 << 3,
+};
+#define ROLES_STAFF	(ROLE_OUTREACH | ROLE_ADMIN)
+#define ROLES_ANY	(ROLE_MEMBER | ROLE_OUTREACH | ROLE_ADMIN | ROLE_LIAISON)
+
+/* "member" <-> ROLE_MEMBER; 0 / NULL when unknown. */
+enum role	 role_parse(const char *s);
+const char	*role_name(enum role r);
+
+/* Who is making a request. user_id is 0 for no account. */
+struct auth {
+	int64_t		 user_id;
+	int64_t		 org_id;
+	enum role	 role;
+	int		 web;		/* authenticated by session cookie */
+	char		 token[TOKEN_CHARS + 1];	/* the cookie, for CSRF */
+};
+
+/* Outcomes that callers turn into messages and statuses. */
+enum account_rc {
+	ACCOUNT_OK = 0,
+	ACCOUNT_ERR = -1,		/* internal; logged */
+	ACCOUNT_BAD_NAME = -2,		/* empty, too long, control chars */
+	ACCOUNT_BAD_PASSWORD = -3,	/* too short or too long */
+	ACCOUNT_EXISTS = -4,
+	ACCOUNT_DENIED = -5,		/* wrong name or password, suspended */
+	ACCOUNT_BAD_REGION = -6,
+	ACCOUNT_UNAVAILABLE = -7,	/* store full or busy: 503 */
+};
+
+/* A clear, lower-case English sentence for rc, for the CLI and logs. */
+const char	*account_strerror(enum account_rc rc);
+
+/* Validation shared by the CLI, the API and the web forms. */
+int	account_name_valid(const char *name);
+int	account_password_valid(const char *pw);
+
+int	org_ensure(struct app *app, struct store *s, const char *name,
+	    int64_t *org_id);
+
+int	region_add(struct app *app, struct store *s, int64_t actor,
+	    const char *code, const char *name, const char *parent_code);
+int	region_code_valid(const char *code);
+
+/* Create an account in org_id; regions are codes (may be NULL, n 0). */
+int	account_create(struct app *app, struct store *s, int64_t actor,
+	    int64_t org_id, enum role role, const char *name,
+	    const char *password, const char *const *regions, size_t nregions,
+	    int64_t *user_id);
+
+/*
+ * Check name and password; on success create a session of the given kind
+ * ("web" or "api"), write its token to token_out and fill *who. Failures
+ * return ACCOUNT_DENIED without saying which part was wrong.
+ */
+int	account_login(struct app *app, struct store *s, const char *name,
+	    const char *password, const char *kind,
+	    char token_out[TOKEN_CHARS + 1], struct auth *who);
+int	account_logout(struct app *app, struct store *s, const char *token);
+int	account_change_password(struct app *app, struct store *s,
+	    int64_t user_id, const char *old_pw, const char *new_pw);
+int	account_set_status(struct app *app, struct store *s, int64_t actor,
+	    int64_t user_id, const char *status);
+
+/* Resolve a presented token of the given kind into *who; ACCOUNT_DENIED
+ * when unknown, expired or the account is suspended. */
+int	session_resolve(struct app *app, struct store *s, const char *token,
+	    const char *kind, struct auth *who);
+
+#endif

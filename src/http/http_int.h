@@ -1,0 +1,76 @@
+/*
+ * http_int.h: what the files of src/http share with each other and with
+ * tests/unit/test_http.c, and nothing above this layer should use.
+ */
+#ifndef LOOKOUT_HTTP_INT_H
+#define LOOKOUT_HTTP_INT_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+
+/* Messages of the security-relevant refusals, shared by the pipeline and
+ * the tests. The web ones are msgids for web_error(). */
+#define MSG_CSRF	"This form has expired. Please go back, reload the " \
+			"page and try again."
+#define MSG_SIGN_IN	"sign in first: send Authorization: Bearer TOKEN " \
+			"from POST /api/v1/login"
+#define MSG_ROLE_API	"your account's role cannot do this"
+#define MSG_ROLE_WEB	"Your account's role cannot do this."
+#define MSG_INTERNAL	"internal error; the request was not completed"
+
+#define COOKIE_SESSION	"lk_session"
+#define COOKIE_PRE	"lk_pre"
+#define COOKIE_LANG	"lk_lang"
+#define LANG_COOKIE_AGE	(365L * 24 * 3600)
+
+/*
+ * Route tables the server matches, in order: the built-in ones
+ * (/healthz, /metrics), then api, then web. By default api and web are
+ * api_routes[] and web_routes[]; a unit test installs its own with
+ * http_routes_set() before it starts a server (NULL restores the
+ * default).
+ */
+void	http_routes_set(const struct route *api, const struct route *web);
+
+/*
+ * Find the route for (method, path). Returns the route and fills params
+ * (copied into a) on a match; returns NULL otherwise with *allowed set to
+ * the methods the path does accept (0: unknown path, answer 404).
+ */
+const struct route *router_match(struct arena *a, unsigned method,
+		    const char *path, const char **params, size_t *nparams,
+		    unsigned *allowed);
+/* "GET, HEAD, POST" for an Allow header, from method bits. */
+const char	*router_allow(struct arena *a, unsigned methods);
+
+/*
+ * Check one string value against its declaration: length, UTF-8, control
+ * characters and the route's validator. name is the field's full name for
+ * the message. Returns NULL when fine, else the message (from a).
+ */
+const char	*field_check_string(struct arena *a, const struct field_spec *f,
+		    const char *name, const char *s, size_t len, size_t maxlen);
+
+/*
+ * form_validate() with the noun used in messages ("field" or "query
+ * parameter") and a name the caller allows implicitly (the web layer's
+ * "csrf" and "lang"), which is neither checked nor reported as unknown.
+ */
+int	form_validate_as(struct arena *a, const struct kv *kv, size_t n,
+	    const struct field_spec *spec, const char *noun,
+	    const char *implicit, const char **field, const char **msg);
+
+/* The security headers every response carries, for the server and the
+ * tests. */
+struct sec_header {
+	const char	*name;
+	const char	*value;
+};
+extern const struct sec_header http_sec_headers[];
+
+/* Lazily create the shared limiters; http_limits_free() drops them. */
+void	http_limits_init(void);
+void	http_limits_free(void);
+
+#endif

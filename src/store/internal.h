@@ -1,0 +1,47 @@
+/*
+ * internal.h: what the files implementing store.h share. Not for use
+ * outside src/store/.
+ *
+ * struct store wraps one driver connection with the transaction nesting
+ * of store.h: depth counts open store_begin() levels; doomed is set by a
+ * rollback below the outermost level, or when the database rolled the
+ * transaction back on its own. While doomed, every statement is refused,
+ * so nothing more runs inside a transaction that cannot commit (and, in
+ * the second case, nothing runs outside one by mistake).
+ */
+#ifndef LOOKOUT_STORE_INTERNAL_H
+#define LOOKOUT_STORE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+#include "store/store.h"
+#include "util/arena.h"
+
+struct store {
+	struct db	*db;
+	int		 depth;
+	int		 doomed;
+};
+
+/* Prepare sql (a string literal: see db.h) on s; STORE_ERR while doomed. */
+int	store_stmt_prepare(struct store *s, const char *sql,
+	    struct db_stmt **st);
+/* Step: 1 for a row, 0 when done, or a negative store_rc; notices a
+ * transaction the database rolled back. */
+int	store_stmt_step(struct store *s, struct db_stmt *st);
+/* Step expecting one row: 0 on a row, STORE_NOTFOUND without one. */
+int	store_stmt_row(struct store *s, struct db_stmt *st);
+/* Step until done, discarding rows: for writes. */
+int	store_stmt_run(struct store *s, struct db_stmt *st);
+
+/* Column i as a string in a ("" for NULL). */
+char	*store_col_str(struct arena *a, struct db_stmt *st, int i);
+/* Column i as a blob in a; NULL and 0 for an empty or NULL blob. */
+uint8_t	*store_col_bytes(struct arena *a, struct db_stmt *st, int i,
+	    size_t *n);
+/* Column i as a STORE_HASH_BYTES hash; STORE_ERR if it is not one. */
+int	store_col_hash(struct db_stmt *st, int i,
+	    uint8_t out[STORE_HASH_BYTES]);
+
+#endif

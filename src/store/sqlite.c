@@ -1,0 +1,637 @@
+/*
+ * sqlite.c: the SQLite driver for db.h.
+ *
+ * One sqlite3 handle per struct db, opened NOMUTEX: a connection is used
+ * by one thread at a time (store.h), so SQLite's per-connection mutex
+ * would only cost. Every connection gets the same settings: WAL, full
+ * fsync on commit, foreign keys, a 5 s busy timeout, secure_delete (a
+ * deleted report's sealed bytes are overwritten, not left in free pages)
+ * and defensive mode (no writable_schema tricks on a crafted file).
+ *
+ * Statements are cached per connection, keyed by the SQL text's address
+ * (confirmed against the text, in case an address is reused): the store's
+ * SQL is string literals, so preparing is a hash lookup after the first
+ * use. A cached statement already in use (a callback that runs the same
+ * query during an iteration) is not shared: a fresh one is prepared and
+ * freed at finalize.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/db.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define DB_FILE			"lookout.db"
+#define BUSY_TIMEOUT_MS		5000
+#define CACHE_BUCKETS		64
+#define CACHE_MAX		256	/* statements cached per connection */
+
+struct sq_stmt {
+	struct db_stmt	 base;
+	sqlite3_stmt	*h;
+	const char	*key;		/* SQL address, when cached */
+	struct sq_stmt	*next;		/* in its cache bucket */
+	int		 cached;
+	int		 busy;
+	int		 bind_rc;	/* first bind failure, for step */
+};
+
+struct sq_db {
+	struct db	 base;
+	sqlite3		*h;
+	struct sq_stmt	*cache[CACHE_BUCKETS];
+	size_t		 ncached;
+};
+
+static int	sq_classify(int, int);
+
+/*
+ * The statement's verb and table for a log line ("INSERT INTO users",
+ * "SELECT FROM sessions"): enough to find the call, and never anything
+ * bound to it.
+ */
+static void
+sql_words(const char *sql, char *out, size_t len)
+{
+	const char *p, *from;
+	size_t o = 0;
+	int words = 0;
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	if ((strncmp(sql, "SELECT", 6) == 0 ||
+	    strncmp(sql, "DELETE", 6) == 0) &&
+	    (from = strstr(sql, " FROM ")) != NULL) {
+		from += 6;
+		snprintf(out, len, "%.6s FROM %.*s", sql,
+		    (int)strcspn(from, " \t\n;()"), from);
+		return;
+	}
+	for (p = sql; *p != '\0' && o + 1 < len;) {
+		if (isspace((unsigned char)*p)) {
+			while (isspace((unsigned char)*p))
+				p++;
+			if (++words == 3 || *p == '\0')
+				break;
+			out[o++] = ' ';
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+/* Classify rc, log it once at a level that fits, and return the
+ * store_rc. */
+static int
+fail(sqlite3 *h, const char *sql, int rc, int writing, const char *msg)
+{
+	char words[64];
+	int src = sq_classify(rc, writing);
+
+	sql_words(sql, words, sizeof(words));
+	if (msg == NULL)
+		msg = sqlite3_errmsg(h);
+	switch (src) {
+	case STORE_CONFLICT:
+	case STORE_NOTFOUND:
+		log_info("store: %s: %s", words, msg);
+		break;
+	case STORE_BUSY:
+		log_warn("store: %s: %s (database busy)", words, msg);
+		break;
+	default:
+		log_error("store: %s: %s", words, msg);
+		break;
+	}
+	return src;
+}
+
+static int
+sq_classify(int native, int writing)
+{
+	switch (native & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_IOERR:
+		if (native == SQLITE_IOERR_NOMEM)
+			return STORE_ERR;
+		return writing ? STORE_FULL : STORE_ERR;
+	case SQLITE_CONSTRAINT:
+		switch (native) {
+		case SQLITE_CONSTRAINT_UNIQUE:
+		case SQLITE_CONSTRAINT_PRIMARYKEY:
+			return STORE_CONFLICT;
+		case SQLITE_CONSTRAINT_FOREIGNKEY:
+			/* A referenced row is missing. */
+			return STORE_NOTFOUND;
+		default:
+			return STORE_ERR;
+		}
+	default:
+		return STORE_ERR;
+	}
+}
+
+static int
+sq_exec(struct db *db0, const char *sql)
+{
+	struct sq_db *db = (struct sq_db *)db0;
+	char *msg = NULL;
+	int rc;
+
+	rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		rc = fail(db->h, sql, rc, 1, msg);
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+/* Portable numbering: parameter i must be named "$i". */
+static int
+check_params(sqlite3_stmt *h, const char *sql)
+{
+	char want[16], words[64];
+	const char *name;
+	int i, n = sqlite3_bind_parameter_count(h);
+
+	for (i = 1; i <= n; i++) {
+		snprintf(want, sizeof(want), "$%d", i);
+		name = sqlite3_bind_parameter_name(h, i);
+		if (name == NULL || strcmp(name, want) != 0) {
+			sql_words(sql, words, sizeof(words));
+			log_error("store: %s: parameter %d is not %s "
+			    "(number $1, $2, ... in order of first use)",
+			    words, i, want);
+			return STORE_ERR;
+		}
+	}
+	return 0;
+}
+
+static size_t
+bucket(const char *sql)
+{
+	return ((uintptr_t)sql >> 3) % CACHE_BUCKETS;
+}
+
+static int
+sq_prepare(struct db *db0, const char *sql, struct db_stmt **out)
+{
+	struct sq_db *db = (struct sq_db *)db0;
+	struct sq_stmt *st;
+	sqlite3_stmt *h = NULL;
+	const char *tail = NULL;
+	char words[64];
+	size_t b = bucket(sql);
+	int cache, rc;
+
+	*out = NULL;
+	for (st = db->cache[b]; st != NULL; st = st->next) {
+		if (st->key == sql && !st->busy &&
+		    strcmp(sqlite3_sql(st->h), sql) == 0) {
+			st->busy = 1;
+			*out = &st->base;
+			return 0;
+		}
+	}
+
+	cache = db->ncached < CACHE_MAX;
+	rc = sqlite3_prepare_v3(db->h, sql, -1,
+	    cache ? SQLITE_PREPARE_PERSISTENT : 0, &h, &tail);
+	if (rc != SQLITE_OK)
+		return fail(db->h, sql, rc, 0, NULL);
+	if (h == NULL || (tail != NULL && tail[strspn(tail, " \t\n;")])) {
+		sql_words(sql, words, sizeof(words));
+		log_error("store: %s: not exactly one statement", words);
+		sqlite3_finalize(h);
+		return STORE_ERR;
+	}
+	if ((rc = check_params(h, sql)) != 0) {
+		sqlite3_finalize(h);
+		return rc;
+	}
+
+	st = xcalloc(1, sizeof(*st));
+	st->base.db = &db->base;
+	st->h = h;
+	st->busy = 1;
+	if (cache) {
+		st->cached = 1;
+		st->key = sql;
+		st->next = db->cache[b];
+		db->cache[b] = st;
+		db->ncached++;
+	}
+	*out = &st->base;
+	return 0;
+}
+
+static int
+bound(struct sq_stmt *st, int rc)
+{
+	if (rc == SQLITE_OK)
+		return 0;
+	rc = fail(sqlite3_db_handle(st->h), sqlite3_sql(st->h), rc, 0, NULL);
+	if (st->bind_rc == 0)
+		st->bind_rc = rc;
+	return rc;
+}
+
+static int
+sq_bind_int(struct db_stmt *st0, int i, int64_t v)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+
+	return bound(st, sqlite3_bind_int64(st->h, i, v));
+}
+
+static int
+sq_bind_text(struct db_stmt *st0, int i, const char *v)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+
+	if (v == NULL)
+		return bound(st, sqlite3_bind_null(st->h, i));
+	return bound(st, sqlite3_bind_text64(st->h, i, v, strlen(v),
+	    SQLITE_STATIC, SQLITE_UTF8));
+}
+
+static int
+sq_bind_blob(struct db_stmt *st0, int i, const void *p, size_t n)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+
+	/* sqlite3_bind_blob(NULL, 0) would bind NULL, not an empty blob. */
+	if (n == 0)
+		return bound(st, sqlite3_bind_zeroblob(st->h, i, 0));
+	return bound(st, sqlite3_bind_blob64(st->h, i, p, n, SQLITE_STATIC));
+}
+
+static int
+sq_bind_null(struct db_stmt *st0, int i)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+
+	return bound(st, sqlite3_bind_null(st->h, i));
+}
+
+static int
+sq_step(struct db_stmt *st0)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+	int rc;
+
+	if (st->bind_rc != 0)
+		return st->bind_rc;
+	rc = sqlite3_step(st->h);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return fail(sqlite3_db_handle(st->h), sqlite3_sql(st->h), rc,
+	    !sqlite3_stmt_readonly(st->h), NULL);
+}
+
+static int64_t
+sq_col_int(struct db_stmt *st0, int i)
+{
+	return sqlite3_column_int64(((struct sq_stmt *)st0)->h, i);
+}
+
+static const char *
+sq_col_text(struct db_stmt *st0, int i)
+{
+	return (const char *)sqlite3_column_text(((struct sq_stmt *)st0)->h,
+	    i);
+}
+
+static const void *
+sq_col_blob(struct db_stmt *st0, int i, size_t *n)
+{
+	sqlite3_stmt *h = ((struct sq_stmt *)st0)->h;
+	const void *p;
+
+	if (sqlite3_column_type(h, i) == SQLITE_NULL) {
+		*n = 0;
+		return NULL;
+	}
+	p = sqlite3_column_blob(h, i);
+	*n = (size_t)sqlite3_column_bytes(h, i);
+	return p != NULL ? p : "";
+}
+
+static int
+sq_col_null(struct db_stmt *st0, int i)
+{
+	return sqlite3_column_type(((struct sq_stmt *)st0)->h, i) ==
+	    SQLITE_NULL;
+}
+
+static void
+sq_finalize(struct db_stmt *st0)
+{
+	struct sq_stmt *st = (struct sq_stmt *)st0;
+
+	if (!st->cached) {
+		sqlite3_finalize(st->h);
+		free(st);
+		return;
+	}
+	/* Reset ends any read the statement holds open; clearing drops the
+	 * pointers to the caller's memory. */
+	sqlite3_reset(st->h);
+	sqlite3_clear_bindings(st->h);
+	st->bind_rc = 0;
+	st->busy = 0;
+}
+
+static int
+sq_begin(struct db *db)
+{
+	return sq_exec(db, "BEGIN IMMEDIATE");
+}
+
+static int
+sq_in_tx(struct db *db0)
+{
+	return !sqlite3_get_autocommit(((struct sq_db *)db0)->h);
+}
+
+static int
+sq_rollback(struct db *db)
+{
+	if (!sq_in_tx(db))
+		return 0;
+	return sq_exec(db, "ROLLBACK");
+}
+
+static int
+sq_commit(struct db *db)
+{
+	int rc;
+
+	if ((rc = sq_exec(db, "COMMIT")) != 0 && sq_in_tx(db))
+		sq_rollback(db);
+	return rc;
+}
+
+/* Read a one-row, one-column setting back as text. */
+static int
+pragma_text(struct sq_db *db, const char *sql, char *out, size_t len)
+{
+	struct db_stmt *st = NULL;
+	const char *v;
+	int rc;
+
+	if ((rc = sq_prepare(&db->base, sql, &st)) != 0)
+		return rc;
+	if ((rc = sq_step(st)) == 1) {
+		v = sq_col_text(st, 0);
+		snprintf(out, len, "%s", v != NULL ? v : "");
+		rc = 0;
+	} else if (rc == 0) {
+		rc = STORE_ERR;
+	}
+	sq_finalize(st);
+	return rc;
+}
+
+static int
+sq_check(struct db *db0)
+{
+	struct db_stmt *st = NULL;
+	const char *v;
+	int rc, n = 0, bad = 0;
+
+	if ((rc = sq_prepare(db0, "PRAGMA integrity_check", &st)) != 0)
+		goto out;
+	while ((rc = sq_step(st)) == 1) {
+		v = sq_col_text(st, 0);
+		if (n++ == 0 && v != NULL && strcmp(v, "ok") == 0)
+			continue;
+		bad = 1;
+		if (n <= 10)
+			log_error("store: integrity check: %s",
+			    v != NULL ? v : "?");
+	}
+	if (rc != 0)
+		goto out;
+	sq_finalize(st);
+	st = NULL;
+
+	/* integrity_check does not follow foreign keys. */
+	if ((rc = sq_prepare(db0, "PRAGMA foreign_key_check", &st)) != 0)
+		goto out;
+	n = 0;
+	while ((rc = sq_step(st)) == 1) {
+		bad = 1;
+		if (n++ < 10)
+			log_error("store: integrity check: table %s row %lld "
+			    "references a missing row in %s",
+			    sq_col_text(st, 0) ? sq_col_text(st, 0) : "?",
+			    (long long)sq_col_int(st, 1),
+			    sq_col_text(st, 2) ? sq_col_text(st, 2) : "?");
+	}
+	if (rc == 0 && bad)
+		rc = STORE_ERR;
+out:
+	if (st != NULL)
+		sq_finalize(st);
+	return rc;
+}
+
+static void
+sq_close(struct db *db0)
+{
+	struct sq_db *db = (struct sq_db *)db0;
+	struct sq_stmt *st, *next;
+	size_t b;
+	int rc;
+
+	if (db == NULL)
+		return;
+	for (b = 0; b < CACHE_BUCKETS; b++) {
+		for (st = db->cache[b]; st != NULL; st = next) {
+			next = st->next;
+			if (st->busy)
+				log_error("store: closing with a statement "
+				    "still in use");
+			sqlite3_finalize(st->h);
+			free(st);
+		}
+	}
+	if ((rc = sqlite3_close(db->h)) != SQLITE_OK)
+		log_error("store: close: %s", sqlite3_errstr(rc));
+	free(db);
+}
+
+/*
+ * Create path as an empty file of mode 0600 unless it exists. Creating it
+ * here rather than letting SQLite do so fixes its mode regardless of the
+ * umask, without touching the process-wide umask; SQLite then gives the
+ * -wal and -shm files the same mode.
+ */
+static int
+create_file(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return 0;
+		snprintf(err, errlen, "cannot create '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0600) == -1) {
+		snprintf(err, errlen, "cannot set the mode of '%s': %s", path,
+		    strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+sq_open(const char *dir, const char *url, int create, struct db **out,
+    char *err, size_t errlen)
+{
+	struct sq_db *db = NULL;
+	struct stat sb;
+	char path[PATH_MAX], mode[16];
+	int e = 0, n, rc = STORE_ERR;
+
+	*out = NULL;
+	if (sqlite3_threadsafe() == 0) {
+		snprintf(err, errlen, "sqlite was built without thread "
+		    "support; lookout needs it");
+		goto out;
+	}
+	if (dir == NULL || *dir == '\0') {
+		snprintf(err, errlen, "no data dir given");
+		goto out;
+	}
+	if (stat(dir, &sb) == -1)
+		e = errno;
+	else if (!S_ISDIR(sb.st_mode))
+		e = ENOTDIR;
+	if (e != 0) {
+		snprintf(err, errlen, "cannot open data dir '%s': %s "
+		    "(run lookout init first?)", dir, strerror(e));
+		goto out;
+	}
+	/* A relative dir gets "./" so SQLite can never read the name as a
+	 * "file:" URI, whatever its build settings. */
+	n = snprintf(path, sizeof(path), "%s%s/" DB_FILE,
+	    dir[0] == '/' ? "" : "./", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		snprintf(err, errlen, "data dir path too long: '%s'", dir);
+		goto out;
+	}
+	if (create) {
+		if (create_file(path, err, errlen) == -1)
+			goto out;
+	} else if (stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "no database in '%s' "
+			    "(run lookout init first?)", dir);
+		else
+			snprintf(err, errlen, "cannot open '%s': %s", path,
+			    strerror(errno));
+		goto out;
+	}
+
+	db = xcalloc(1, sizeof(*db));
+	db->base.drv = &db_sqlite;
+	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		rc = STORE_ERR;
+		goto out;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+
+	if ((rc = pragma_text(db, "PRAGMA journal_mode=WAL", mode,
+	    sizeof(mode))) != 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    sqlite3_errmsg(db->h));
+		goto out;
+	}
+	if (strcmp(mode, "wal") != 0) {
+		snprintf(err, errlen, "cannot use write-ahead logging on "
+		    "'%s' (journal mode stays '%s'); put the data dir on a "
+		    "local file system", path, mode);
+		rc = STORE_ERR;
+		goto out;
+	}
+	if ((rc = sq_exec(&db->base, "PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;"
+	    "PRAGMA secure_delete=ON")) != 0) {
+		snprintf(err, errlen, "cannot configure '%s': %s", path,
+		    sqlite3_errmsg(db->h));
+		goto out;
+	}
+	*out = &db->base;
+	db = NULL;
+	rc = 0;
+out:
+	if (db != NULL)
+		sq_close(&db->base);
+	return rc;
+}
+
+const struct db_driver db_sqlite = {
+	.name = "sqlite",
+	.dialect = DB_DIALECT_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+	.col_null = sq_col_null,
+	.finalize = sq_finalize,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.in_tx = sq_in_tx,
+	.check = sq_check,
+	.classify = sq_classify,
+};
