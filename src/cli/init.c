@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,6 +81,13 @@ cmd_init(int argc, char **argv)
 	}
 	if (!account_name_valid(admin)) {
 		cli_error("%s", account_strerror(ACCOUNT_BAD_NAME));
+		return 1;
+	}
+	if (getenv("LOOKOUT_KEY") != NULL) {
+		/* The new data would be sealed under the variable's key while
+		 * a different key is written to the key file. */
+		cli_error("LOOKOUT_KEY is set; unset it to run init, which "
+		    "writes a fresh key to DIR/lookout.key");
 		return 1;
 	}
 	snprintf(keypath, sizeof(keypath), "%s/lookout.key", dir);

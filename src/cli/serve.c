@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/app.h"
+#include "core/report.h"
 #include "http/http.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -77,9 +78,21 @@ cmd_serve(int argc, char **argv)
 		app_close(&app);
 		return EXIT_USAGE;
 	}
+	{
+		struct store *s = store_acquire(app.pool);
+
+		c = screen_index_build(&app, s);
+		store_release(app.pool, s);
+		if (c != 0) {
+			cli_error("cannot build the screening index");
+			app_close(&app);
+			return 1;
+		}
+	}
 	srv = http_server_start(&app, app.cfg.listen_host,
 	    app.cfg.listen_port);
 	if (srv == NULL) {
+		screen_index_free();
 		app_close(&app);
 		return 1;
 	}
@@ -93,6 +106,7 @@ cmd_serve(int argc, char **argv)
 	log_info("%s received; finishing requests in flight",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(srv);
+	screen_index_free();
 	app_close(&app);
 	log_info("stopped cleanly");
 	return 0;

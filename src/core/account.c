@@ -299,8 +299,8 @@ out:
 	return rc;
 }
 
-static int
-new_session(struct app *app, struct store *s, int64_t user_id,
+int
+session_create(struct app *app, struct store *s, int64_t user_id,
     const char *kind, char token_out[TOKEN_CHARS + 1])
 {
 	struct session se;
@@ -374,7 +374,7 @@ account_login(struct app *app, struct store *s, const char *name,
 	}
 	if ((rc = from_store(store_begin(s))) != 0)
 		goto out;
-	if ((rc = new_session(app, s, u.id, kind, token_out)) != 0 ||
+	if ((rc = session_create(app, s, u.id, kind, token_out)) != 0 ||
 	    (rc = from_store(audit_log(app, s, u.id, "login", obj,
 	    kind))) != 0) {
 		store_rollback(s);

@@ -85,6 +85,11 @@ int	account_change_password(struct app *app, struct store *s,
 int	account_set_status(struct app *app, struct store *s, int64_t actor,
 	    int64_t user_id, const char *status);
 
+/* Start a session of kind "web" or "api" for an account that has just
+ * proved who it is (login, registration). */
+int	session_create(struct app *app, struct store *s, int64_t user_id,
+	    const char *kind, char token_out[TOKEN_CHARS + 1]);
+
 /* Resolve a presented token of the given kind into *who; ACCOUNT_DENIED
  * when unknown, expired or the account is suspended. */
 int	session_resolve(struct app *app, struct store *s, const char *token,

@@ -9,14 +9,12 @@
 
 #include "http/http.h"
 
-/* Messages of the security-relevant refusals, shared by the pipeline and
- * the tests. The web ones are msgids for web_error(). */
-#define MSG_CSRF	"This form has expired. Please go back, reload the " \
-			"page and try again."
+/* Messages of the API's security-relevant refusals, shared by the
+ * pipeline and the tests. Web pages show web.h's WEB_MSG_* instead. */
+#define MSG_CSRF_API	"the form's csrf field is missing or out of date"
 #define MSG_SIGN_IN	"sign in first: send Authorization: Bearer TOKEN " \
 			"from POST /api/v1/login"
 #define MSG_ROLE_API	"your account's role cannot do this"
-#define MSG_ROLE_WEB	"Your account's role cannot do this."
 #define MSG_INTERNAL	"internal error; the request was not completed"
 
 #define COOKIE_SESSION	"lk_session"
@@ -25,24 +23,21 @@
 #define LANG_COOKIE_AGE	(365L * 24 * 3600)
 
 /*
- * Route tables the server matches, in order: the built-in ones
- * (/healthz, /metrics), then api, then web. By default api and web are
- * api_routes[] and web_routes[]; a unit test installs its own with
- * http_routes_set() before it starts a server (NULL restores the
- * default).
- */
-void	http_routes_set(const struct route *api, const struct route *web);
-
-/*
- * Find the route for (method, path). Returns the route and fills params
- * (copied into a) on a match; returns NULL otherwise with *allowed set to
- * the methods the path does accept (0: unknown path, answer 404).
+ * The server matches the built-in routes (/healthz, /metrics), then
+ * api_routes[], then web_routes[]. router_match() finds the route for
+ * (method, path) and fills params (copied into a); without one it
+ * returns NULL with *allowed set to the methods the path does accept
+ * (0: unknown path, answer 404).
  */
 const struct route *router_match(struct arena *a, unsigned method,
 		    const char *path, const char **params, size_t *nparams,
 		    unsigned *allowed);
 /* "GET, HEAD, POST" for an Allow header, from method bits. */
 const char	*router_allow(struct arena *a, unsigned methods);
+/* For tests/unit/test_http.c: match these tables instead of api_routes[]
+ * and web_routes[] (NULL: the real one). Set before a server starts. */
+void		 http_routes_set(const struct route *api,
+		    const struct route *web);
 
 /*
  * Check one string value against its declaration: length, UTF-8, control
@@ -61,6 +56,15 @@ int	form_validate_as(struct arena *a, const struct kv *kv, size_t n,
 	    const struct field_spec *spec, const char *noun,
 	    const char *implicit, const char **field, const char **msg);
 
+/* Does the request get JSON errors? Its route's kind decides; without a
+ * route, a path under /api/ does. */
+int	req_is_api(const struct http_req *r);
+
+/* Authenticate r by its route's kind (bearer token or session cookie),
+ * fill r->auth and r->csrf, and set any cookie the visitor needs on w.
+ * Returns 0, or the status to answer (503 when the store is busy). */
+int	http_authenticate(struct http_req *r, struct http_resp *w);
+
 /* The security headers every response carries, for the server and the
  * tests. */
 struct sec_header {
@@ -68,6 +72,11 @@ struct sec_header {
 	const char	*value;
 };
 extern const struct sec_header http_sec_headers[];
+
+/* A limiter holding at most max_keys keys (ratelimit_new() holds
+ * LIMIT_RATE_KEYS), and how many it holds now: for the tests. */
+struct ratelimit *ratelimit_new_cap(int per_minute, size_t max_keys);
+size_t		 ratelimit_count(struct ratelimit *rl);
 
 /* Lazily create the shared limiters; http_limits_free() drops them. */
 void	http_limits_init(void);

@@ -12,6 +12,7 @@
 #ifndef LOOKOUT_STORE_INTERNAL_H
 #define LOOKOUT_STORE_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -43,5 +44,26 @@ uint8_t	*store_col_bytes(struct arena *a, struct db_stmt *st, int i,
 /* Column i as a STORE_HASH_BYTES hash; STORE_ERR if it is not one. */
 int	store_col_hash(struct db_stmt *st, int i,
 	    uint8_t out[STORE_HASH_BYTES]);
+
+/*
+ * Shared by the files of the core loop (loop.c, reports.c, alerts.c).
+ */
+struct store_ident;
+
+/* Bind an optional blob: SQL NULL when n is 0 (absent or destroyed). */
+void	store_bind_opt_blob(struct db_stmt *st, int i, const void *p,
+	    size_t n);
+/* Insert identifier i with sql, whose parameters are, in order: owner id,
+ * seq, kind, hash, value_sealed. */
+int	store_ident_insert(struct store *s, const char *sql,
+	    const struct store_ident *i);
+/* Read columns owner id, seq, kind, hash, value_sealed into out, strings
+ * and blobs in a; a NULL (destroyed) hash reads as zeroes. */
+int	store_ident_row(struct arena *a, struct db_stmt *st,
+	    struct store_ident *out);
+/* Step st to the end, collecting column 0 of each row into an array in
+ * a. */
+int	store_collect_ids(struct store *s, struct arena *a,
+	    struct db_stmt *st, int64_t **ids, size_t *n);
 
 #endif

@@ -96,14 +96,27 @@ sql_words(const char *sql, char *out, size_t len)
 /* Classify rc, log it once at a level that fits, and return the
  * store_rc. */
 static int
-fail(sqlite3 *h, const char *sql, int rc, int writing, const char *msg)
+fail(sqlite3 *h, const char *sql, int rc, int writing, const char *emsg)
 {
-	char words[64];
+	char words[64], msg[256];
+	const char *p;
+	size_t o = 0;
 	int src = sq_classify(rc, writing);
 
 	sql_words(sql, words, sizeof(words));
-	if (msg == NULL)
-		msg = sqlite3_errmsg(h);
+	if (emsg == NULL)
+		emsg = sqlite3_errmsg(h);
+	/* One log line: a CHECK message quotes multi-line SQL. */
+	for (p = emsg; *p != '\0' && o + 1 < sizeof(msg); p++) {
+		if (isspace((unsigned char)*p)) {
+			if (o > 0 && msg[o - 1] == ' ')
+				continue;
+			msg[o++] = ' ';
+		} else {
+			msg[o++] = *p;
+		}
+	}
+	msg[o] = '\0';
 	switch (src) {
 	case STORE_CONFLICT:
 	case STORE_NOTFOUND:

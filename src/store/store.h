@@ -35,7 +35,8 @@
 enum store_rc {
 	STORE_OK = 0,
 	STORE_ERR = -1,		/* unexpected; logged */
-	STORE_NOTFOUND = -2,
+	STORE_NOTFOUND = -2,	/* no such row; or, on insert, a row it
+				 * refers to (an org, a parent region) */
 	STORE_CONFLICT = -3,	/* unique key already present */
 	STORE_FULL = -4,	/* disk or quota full: answer 503 */
 	STORE_BUSY = -5,	/* locked or unreachable: answer 503 */
@@ -148,6 +149,12 @@ int	store_session_purge(struct store *s, int64_t now);
  * one from 1. prev is the previous row's hash (zeroes for the first row);
  * the caller computes hash over the row. store_audit_last() returns
  * STORE_NOTFOUND on an empty log.
+ *
+ * store_audit_insert() takes r->seq 0 as "assign the next", and refuses
+ * with STORE_CONFLICT a non-zero r->seq that is not the next one or an
+ * r->prev that is not the last row's hash: another writer got there
+ * first, so read the last row again and recompute. Inserting inside the
+ * caller's transaction, after store_audit_last() in it, cannot conflict.
  */
 struct audit_row {
 	int64_t	 seq;
@@ -163,7 +170,9 @@ int	store_audit_last(struct store *s, struct arena *a,
 	    struct audit_row *out);
 int	store_audit_insert(struct store *s, const struct audit_row *r);
 /* Calls fn for every row in seq order until fn returns non-zero, which is
- * then returned. */
+ * then returned. A row's strings are valid only until fn returns (rows
+ * are not kept in a, so a long log is walked in constant memory); copy
+ * what must outlive the call. */
 int	store_audit_each(struct store *s, struct arena *a,
 	    int (*fn)(const struct audit_row *, void *), void *arg);
 

@@ -27,6 +27,7 @@ import tempfile
 import time
 import traceback
 import urllib.parse
+from html.parser import HTMLParser
 
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "correct horse battery"
@@ -265,16 +266,15 @@ class Instance:
             if rc is not None:
                 self.proc = None
                 raise AssertionError(
-                    f"lookout serve exited {rc} before listening\n"
-                    f"stdout: {self._read(self.out_path)}\n"
-                    f"stderr: {self.server_log()}")
+                    f"lookout serve exited {rc} before listening "
+                    f"(its stderr is below)\n"
+                    f"stdout: {self._read(self.out_path)}")
             if time.monotonic() > deadline:
                 self._kill()
                 raise AssertionError(
                     f"lookout serve printed no 'listening on http://...' "
-                    f"line within {START_TIMEOUT}s\n"
-                    f"stdout: {self._read(self.out_path)}\n"
-                    f"stderr: {self.server_log()}")
+                    f"line within {START_TIMEOUT}s (its stderr is below)\n"
+                    f"stdout: {self._read(self.out_path)}")
             time.sleep(0.05)
 
     def stop(self):
@@ -289,10 +289,8 @@ class Instance:
             p.kill()
             p.wait()
             raise AssertionError(f"lookout serve did not exit within "
-                                 f"{STOP_TIMEOUT}s of SIGTERM\n"
-                                 f"stderr: {self.server_log()}") from None
-        assert rc == 0, (f"lookout serve exited {rc} after SIGTERM, "
-                         f"expected 0\nstderr: {self.server_log()}")
+                                 f"{STOP_TIMEOUT}s of SIGTERM") from None
+        assert rc == 0, f"lookout serve exited {rc} after SIGTERM, expected 0"
 
     def _kill(self):
         if self.proc is not None:
@@ -403,22 +401,23 @@ class Instance:
             return r.status, None
         return r.status, r.json()
 
-    def raw(self, data, timeout=HTTP_TIMEOUT):
+    def raw(self, data, timeout=10, half_close=False):
         """Send raw bytes on a new connection and read until the server
-        closes. Returns a Response, or None when the server closed without
-        answering."""
+        closes (or is silent for timeout seconds). Returns a Response, or
+        None when the server sent nothing."""
         s = socket.create_connection((self.host, self.port), timeout=timeout)
+        chunks = []
         try:
             try:
                 s.sendall(data)
-                s.shutdown(socket.SHUT_WR)
+                if half_close:
+                    s.shutdown(socket.SHUT_WR)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-            chunks = []
             while True:
                 try:
                     c = s.recv(65536)
-                except ConnectionResetError:
+                except (ConnectionResetError, socket.timeout):
                     break
                 if not c:
                     break
@@ -445,17 +444,104 @@ class Instance:
 
 # -- the web client ------------------------------------------------------
 
-CSRF_INPUT_RE = re.compile(r'<input\b[^>]*\bname="csrf"[^>]*>', re.I)
-VALUE_RE = re.compile(r'\bvalue="([^"]*)"')
+class Html(HTMLParser):
+    """A parsed page: its start tags in order, with attributes (quoted or
+    not, entities decoded), its scripts and its visible text."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags = []          # (tag, {attr: value}) in document order
+        self.scripts = []       # ({attr: value}, inline content)
+        self._script = None
+        self._skip = 0          # inside <style>
+        self._text = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        d = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        self.tags.append((tag, d))
+        if tag == "script":
+            self._script = (d, [])
+        elif tag == "style":
+            self._skip += 1
+
+    def handle_startendtag(self, tag, attrs):
+        d = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        self.tags.append((tag, d))
+        if tag == "script":
+            self.scripts.append((d, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script[0], "".join(self._script[1])))
+            self._script = None
+        elif tag == "style" and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1].append(data)
+        elif not self._skip:
+            self._text.append(data)
+
+    @property
+    def text(self):
+        """The visible text, whitespace collapsed."""
+        return " ".join(" ".join(self._text).split())
+
+    @property
+    def lang(self):
+        for tag, a in self.tags:
+            if tag == "html":
+                return a.get("lang")
+        return None
+
+    def find_all(self, tag=None, attrs=None):
+        """Tags named tag (any when None) whose attributes include attrs;
+        for "class", the value must be one of the element's classes."""
+        out = []
+        for t, a in self.tags:
+            if tag is not None and t != tag:
+                continue
+            ok = True
+            for k, v in (attrs or {}).items():
+                if k == "class":
+                    ok = v in a.get("class", "").split()
+                else:
+                    ok = a.get(k) == v
+                if not ok:
+                    break
+            if ok:
+                out.append(a)
+        return out
+
+    def find(self, tag=None, attrs=None):
+        found = self.find_all(tag, attrs)
+        return found[0] if found else None
+
+    def after(self, tag):
+        """Start tags after the first <tag>."""
+        for i, (t, _) in enumerate(self.tags):
+            if t == tag:
+                return self.tags[i + 1:]
+        return []
+
+    def input_value(self, name):
+        """The value of <input name=NAME>, "" when it has none; asserts
+        that there is such an input."""
+        a = self.find("input", {"name": name})
+        assert a is not None, f"no input named {name!r} in the page"
+        return a.get("value", "")
 
 
 def find_csrf(html):
     """The value of the form's hidden csrf field; asserts there is one."""
-    m = CSRF_INPUT_RE.search(html)
-    assert m, f"no csrf field in page: {html[:2000]}"
-    v = VALUE_RE.search(m.group(0))
-    assert v and v.group(1), f"csrf field without a value: {m.group(0)}"
-    return v.group(1)
+    page = html if isinstance(html, Html) else Html(html)
+    a = page.find("input", {"name": "csrf"})
+    assert a is not None, f"no csrf field in page: {page.text[:1000]}"
+    assert a.get("value"), f"csrf field without a value: {a}"
+    return a["value"]
 
 
 def redirect_path(resp):
@@ -529,6 +615,217 @@ class WebClient:
         return r
 
 
+class _FormParser(HTMLParser):
+    _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+             "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self._form = None
+        self._textarea = None   # (attrs, [data])
+        self._select = None     # (attrs, [(value, selected, attrs)])
+        self._option = None     # (attrs, [data])
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = Form(a)
+            self.forms.append(self._form)
+            return
+        if self._form is None:
+            return
+        if tag == "input":
+            self._form.inputs.append(("input", a))
+        elif tag == "textarea":
+            self._textarea = (a, [])
+        elif tag == "select":
+            self._select = (a, [])
+        elif tag == "option" and self._select is not None:
+            self._end_option()
+            self._option = (a, [])
+        elif tag == "button":
+            self._form.inputs.append(("button", a))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self._VOID:
+            self.handle_endtag(tag)
+
+    def _end_option(self):
+        if self._option is not None:
+            a, data = self._option
+            value = a["value"] if "value" in a else \
+                " ".join("".join(data).split())
+            self._select[1].append((value, "selected" in a, a))
+            self._option = None
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None:
+            a, data = self._textarea
+            text = "".join(data)
+            if text.startswith("\r\n"):
+                text = text[2:]
+            elif text.startswith("\n"):
+                text = text[1:]
+            self._form.inputs.append(("textarea", dict(a, value=text)))
+            self._textarea = None
+        elif tag == "option" and self._select is not None:
+            self._end_option()
+        elif tag == "select" and self._select is not None:
+            self._end_option()
+            a, options = self._select
+            self._form.inputs.append(("select", dict(a, options=options)))
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+        elif self._option is not None:
+            self._option[1].append(data)
+
+
+class Form:
+    """One <form> of a page: attrs (action, method...), and inputs as
+    (kind, attrs) with kind input, textarea (attrs["value"] is its
+    content), select (attrs["options"] is [(value, selected, attrs)]) or
+    button."""
+
+    def __init__(self, attrs):
+        self.attrs = attrs
+        self.inputs = []
+
+    @property
+    def action(self):
+        return self.attrs.get("action")
+
+    def fields(self):
+        """The (name, value) pairs a browser would submit, in order,
+        without submit buttons."""
+        out = []
+        for kind, a in self.inputs:
+            name = a.get("name")
+            if not name or "disabled" in a or kind == "button":
+                continue
+            if kind == "textarea":
+                out.append((name, a["value"]))
+            elif kind == "select":
+                opts = a["options"]
+                chosen = [v for v, sel, _ in opts if sel]
+                if not chosen and opts and "multiple" not in a:
+                    chosen = [opts[0][0]]
+                out.extend((name, v) for v in chosen)
+            else:
+                t = a.get("type", "text").lower()
+                if t in ("submit", "button", "image", "reset", "file"):
+                    continue
+                if t in ("checkbox", "radio"):
+                    if "checked" in a:
+                        out.append((name, a.get("value", "on")))
+                    continue
+                out.append((name, a.get("value", "")))
+        return out
+
+    def values(self, name):
+        """Every submitted value of field name, in order."""
+        return [v for k, v in self.fields() if k == name]
+
+    def value(self, name):
+        """The one submitted value of name; asserts there is exactly
+        one."""
+        v = self.values(name)
+        assert len(v) == 1, f"field {name!r} of form {self.attrs}: {v}"
+        return v[0]
+
+    def has_field(self, name):
+        return any(a.get("name") == name for _, a in self.inputs)
+
+
+def forms(text):
+    """Every <form> of the page, in order."""
+    p = _FormParser()
+    p.feed(text)
+    p.close()
+    return p.forms
+
+
+def find_form(text, action, page_path=None):
+    """The form posting to action (a form without an action posts to
+    page_path); asserts there is one."""
+    found = forms(text)
+    for f in found:
+        act = f.action
+        if act is None or act == "":
+            act = page_path
+        if act is not None and urllib.parse.urlsplit(act).path == action:
+            return f
+    raise AssertionError(f"no form posting to {action!r}; forms: "
+                         f"{[f.attrs for f in found]}\n"
+                         f"page: {Html(text).text[:1000]}")
+
+
+class _ElementParser(HTMLParser):
+    def __init__(self, match):
+        super().__init__(convert_charrefs=True)
+        self.match = match
+        self.found = []     # [tag, attrs, [data]]
+        self._open = []     # [entry, depth]
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        for o in self._open:
+            if o[0][0] == tag:
+                o[1] += 1
+        if self.match(tag, a):
+            entry = [tag, a, []]
+            self.found.append(entry)
+            if tag not in _FormParser._VOID:
+                self._open.append([entry, 1])
+
+    def handle_startendtag(self, tag, attrs):
+        a = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        if self.match(tag, a):
+            self.found.append([tag, a, []])
+
+    def handle_endtag(self, tag):
+        for o in list(self._open):
+            if o[0][0] == tag:
+                o[1] -= 1
+                if o[1] == 0:
+                    self._open.remove(o)
+
+    def handle_data(self, data):
+        for o in self._open:
+            o[0][2].append(data)
+
+
+def elements(text, match):
+    """Elements for which match(tag, attrs) is true, in document order,
+    as (tag, attrs, visible text with whitespace collapsed)."""
+    p = _ElementParser(match)
+    p.feed(text)
+    p.close()
+    return [(t, a, " ".join(" ".join(d).split())) for t, a, d in p.found]
+
+
+def element_by_id(text, ident):
+    """(tag, attrs, text) of the element with id=ident; asserts it is
+    there."""
+    found = elements(text, lambda t, a: a.get("id") == ident)
+    assert found, (f"no element with id={ident!r} in the page: "
+                   f"{Html(text).text[:1000]}")
+    return found[0]
+
+
+def shows_error(text):
+    """Whether the page shows a form error (role=alert or class error)."""
+    page = Html(text)
+    return bool(page.find(attrs={"role": "alert"}) or
+                page.find(attrs={"class": "error"}))
+
+
 # -- the runner ------------------------------------------------------------
 
 def main():
@@ -546,7 +843,6 @@ def main():
     passed = failed = 0
     for i, (_, name, fn) in enumerate(tests, 1):
         _notes.clear()
-        t0 = time.monotonic()
         try:
             fn()
         except Exception:
@@ -561,7 +857,6 @@ def main():
             sys.stdout.flush()
         else:
             passed += 1
-            print(f"ok {i} - {name} ({time.monotonic() - t0:.1f}s)",
-                  flush=True)
+            print(f"ok {i} - {name}", flush=True)
     print(f"{passed} passed, {failed} failed", flush=True)
     sys.exit(1 if failed or not tests else 0)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -525,8 +526,8 @@ test_parse_date(void **state)
 		"2024-1-01", "2024-01-1", "24-01-01", "2024-01-011",
 		"2024/01/01", "2024.01.01", "20240101", "2024-01-0a",
 		" 2024-01-01", "2024-01-01 ", "2024-01-01T00:00",
-		"+024-01-01", "2024--1-01", "", "2024-01-", "\xef\xbc\x92"
-		"024-01-01",
+		"+024-01-01", "2024--1-01", "", "2024-01-",
+		("\xef\xbc\x92" "024-01-01"),	/* full-width 2 */
 	};
 	size_t i;
 	int y, m, d;

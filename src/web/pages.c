@@ -1,0 +1,468 @@
+/*
+ * pages.c: the web routes: welcome, sign in and out, home, password.
+ *
+ * Handlers are thin: read the declared fields, call core, render. Every
+ * string a person reads goes through %t. Forms work without JavaScript
+ * and carry the CSRF token the HTTP layer checks.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/account.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "web/web.h"
+#include "web/web_internal.h"
+#include "util/banned.h"
+
+/* The password hint states the minimum in words, so it must follow the
+ * limit: change the msgid and the translations if this fires. */
+_Static_assert(LIMIT_PASSWORD_MIN == 10,
+    "update the \"at least 10 characters\" message");
+
+/* Field declarations. The HTTP layer itself allows and checks "csrf" in
+ * every web form and "lang" in every web GET (the language switch), so
+ * they are not declared here. */
+#define END_FIELD	{ NULL, 0, 0, 0, NULL, NULL }
+
+static const struct field_spec f_login[] = {
+	{ "name", F_STRING, 0, LIMIT_NAME_BYTES, NULL, NULL },
+	{ "password", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
+	END_FIELD
+};
+
+static const struct field_spec f_logout[] = { END_FIELD };
+
+static const struct field_spec f_password[] = {
+	{ "old", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
+	{ "new", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
+	{ "new2", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
+	END_FIELD
+};
+
+/* Form rendering */
+
+struct input {
+	const char	*name;		/* also the id */
+	const char	*label;		/* msgid */
+	const char	*type;
+	const char	*autocomplete;
+	const char	*attrs;		/* more attributes, program-built */
+	const char	*value;		/* NULL: empty (always, for passwords) */
+	const char	*hint;		/* msgid or NULL */
+	const char	*error;		/* msgid or NULL */
+};
+
+static void
+input_field(struct buf *b, const char *lang, const struct input *in)
+{
+	html_printf(b, lang, "<div class=field>\n<label for=%s>%t</label>\n",
+	    in->name, in->label);
+	if (in->hint != NULL)
+		html_printf(b, lang, "<p class=hint id=%s-hint>%t</p>\n",
+		    in->name, in->hint);
+	if (in->error != NULL)
+		html_printf(b, lang, "<p class=error id=%s-error>%t</p>\n",
+		    in->name, in->error);
+	html_printf(b, lang, "<input id=%s name=%s type=%s autocomplete=%s "
+	    "%R required", in->name, in->name, in->type, in->autocomplete,
+	    in->attrs != NULL ? in->attrs : "");
+	if (in->value != NULL)
+		html_printf(b, lang, " value=\"%s\"", in->value);
+	if (in->error != NULL)
+		buf_adds(b, " aria-invalid=true");
+	if (in->hint != NULL && in->error != NULL)
+		html_printf(b, lang, " aria-describedby=\"%s-hint %s-error\"",
+		    in->name, in->name);
+	else if (in->hint != NULL)
+		html_printf(b, lang, " aria-describedby=%s-hint", in->name);
+	else if (in->error != NULL)
+		html_printf(b, lang, " aria-describedby=%s-error", in->name);
+	buf_adds(b, ">\n</div>\n");
+}
+
+static void
+form_begin(struct http_req *r, struct buf *b, const char *action,
+    const char *error)
+{
+	html_printf(b, r->lang, "<form method=post action=%s class=stack>\n"
+	    "<input type=hidden name=csrf value=\"%s\">\n", action, r->csrf);
+	if (error != NULL)
+		html_printf(b, r->lang, "<p class=error role=alert>%t</p>\n",
+		    error);
+}
+
+static void
+form_end(struct http_req *r, struct buf *b, const char *button)
+{
+	html_printf(b, r->lang, "<button type=submit class=primary>%t"
+	    "</button>\n</form>\n", button);
+}
+
+static int
+finish(struct http_req *r, struct http_resp *w)
+{
+	page_end(r, w);
+	if (w->body.overflow) {
+		log_error("web: page for %s is larger than its buffer",
+		    r->route != NULL ? r->route->name : "?");
+		return -1;
+	}
+	return 0;
+}
+
+/* GET / */
+
+static int
+h_index(struct http_req *r, struct http_resp *w)
+{
+	struct buf *b = &w->body;
+
+	if (r->auth.user_id != 0) {
+		resp_redirect(w, "/home");
+		return 0;
+	}
+	page_begin(r, w, N_("Welcome"));
+	html_printf(b, r->lang,
+	    "<h1>%t</h1>\n<p>%t</p>\n<p>%t</p>\n"
+	    "<p><a class=button href=/login>%t</a></p>\n"
+	    "<h2>%t</h2>\n<p>%t</p>\n",
+	    N_("Welcome to lookout"),
+	    N_("lookout is run by sex-worker support organisations. Members "
+	    "warn each other about bad dates, get alerts for their area and "
+	    "check a client before a booking."),
+	    N_("Nothing is shared with the police unless the person who made "
+	    "the report chose it."),
+	    N_("Sign in"),
+	    N_("No account yet?"),
+	    N_("Accounts are given by a support organisation. Ask the "
+	    "outreach worker you know, or drop in."));
+	return finish(r, w);
+}
+
+/* GET and POST /login */
+
+static void
+login_page(struct http_req *r, struct http_resp *w, const char *name,
+    const char *error)
+{
+	struct buf *b = &w->body;
+	struct input in_name = {
+		"name", N_("Name"), "text", "username",
+		"autocapitalize=none spellcheck=false inputmode=text "
+		"maxlength=64", name, NULL, NULL,
+	};
+	struct input in_pw = {
+		"password", N_("Password"), "password", "current-password",
+		"maxlength=256", NULL, NULL, NULL,
+	};
+
+	page_begin(r, w, N_("Sign in"));
+	html_printf(b, r->lang, "<h1>%t</h1>\n", N_("Sign in"));
+	form_begin(r, b, "/login", error);
+	input_field(b, r->lang, &in_name);
+	input_field(b, r->lang, &in_pw);
+	form_end(r, b, N_("Sign in"));
+	html_printf(b, r->lang, "<p class=note>%t</p>\n",
+	    N_("Forgot your password? Ask the organisation that gave you "
+	    "your account to set a new one."));
+}
+
+static int
+h_login(struct http_req *r, struct http_resp *w)
+{
+	if (r->auth.user_id != 0) {
+		resp_redirect(w, "/home");
+		return 0;
+	}
+	login_page(r, w, NULL, NULL);
+	return finish(r, w);
+}
+
+/* Rate-limit keys are hashed by the limiter; the account key is the
+ * lower-cased name, so "Ana" and "ana" share a budget. */
+static char *
+name_key(struct http_req *r, const char *name)
+{
+	char *k = arena_strdup(r->arena, name);
+	size_t i;
+
+	for (i = 0; k[i] != '\0'; i++)
+		if (k[i] >= 'A' && k[i] <= 'Z')
+			k[i] = (char)(k[i] - 'A' + 'a');
+	return k;
+}
+
+static int
+h_login_post(struct http_req *r, struct http_resp *w)
+{
+	const char *name = req_form(r, "name");
+	const char *pw = req_form(r, "password");
+	char token[TOKEN_CHARS + 1];
+	struct auth who;
+	char *key;
+	int rc, retry;
+
+	if (name == NULL)
+		name = "";
+	if (pw == NULL)
+		pw = "";
+	if (*name == '\0' || *pw == '\0') {
+		login_page(r, w, name,
+		    N_("Please enter your name and your password."));
+		return finish(r, w);
+	}
+	key = name_key(r, name);
+	if (ratelimit_check(rl_login_client, r->client, sizeof(r->client),
+	    &retry) == -1 ||
+	    ratelimit_check(rl_login_account, key, strlen(key), &retry) == -1)
+		return resp_too_many(r, w, retry);
+
+	memset(&who, 0, sizeof(who));
+	rc = account_login(r->app, r->store, name, pw, "web", token, &who);
+	switch (rc) {
+	case ACCOUNT_OK:
+		resp_cookie(r, w, "lk_session", token, SESSION_TTL_SECONDS);
+		sodium_memzero(token, sizeof(token));
+		sodium_memzero(&who, sizeof(who));
+		resp_redirect(w, "/home");
+		return 0;
+	case ACCOUNT_UNAVAILABLE:
+		return web_error(r, w, 503, WEB_MSG_BUSY);
+	case ACCOUNT_ERR:
+		return -1;
+	default:
+		/* Denied, or a name or password that could never be valid:
+		 * the same answer either way, so nobody learns which. */
+		ratelimit_hit(rl_login_client, r->client, sizeof(r->client),
+		    &retry);
+		ratelimit_hit(rl_login_account, key, strlen(key), &retry);
+		login_page(r, w, name, N_("Wrong name or password."));
+		return finish(r, w);
+	}
+}
+
+/* POST /logout */
+
+static int
+h_logout(struct http_req *r, struct http_resp *w)
+{
+	/* Public on purpose: with an expired session the cookie still has
+	 * to go, so a shared phone is left signed out either way. */
+	if (r->auth.user_id != 0 && r->auth.token[0] != '\0' &&
+	    account_logout(r->app, r->store, r->auth.token) != ACCOUNT_OK)
+		log_warn("web: logout of user %lld did not end the session "
+		    "in the store; the cookie is deleted anyway",
+		    (long long)r->auth.user_id);
+	resp_cookie(r, w, "lk_session", "", 0);
+	resp_redirect(w, "/");
+	return 0;
+}
+
+/* GET /home */
+
+static const char *
+role_label(enum role role)
+{
+	switch (role) {
+	case ROLE_MEMBER:	return N_("Member");
+	case ROLE_OUTREACH:	return N_("Outreach worker");
+	case ROLE_ADMIN:	return N_("Administrator");
+	case ROLE_LIAISON:	return N_("Liaison (police or partner agency)");
+	}
+	return N_("Unknown role");
+}
+
+/* What each role will do here. The pages come later; until then the
+ * items are plain text, so nobody follows a link to nothing. */
+static const char *const member_tasks[] = {
+	/* TRANSLATORS: a "bad date" is a client who was violent, robbed,
+	 * threatened or cheated a sex worker; use the word workers use. */
+	N_("Report a bad date"),
+	/* TRANSLATORS: check a client's phone number against the alerts
+	 * before a booking. */
+	N_("Screen a number"),
+	N_("Alerts"),
+	N_("My reports"),
+	NULL
+};
+static const char *const outreach_tasks[] = {
+	N_("Moderation queue"),
+	/* TRANSLATORS: support requests that staff follow up. */
+	N_("Cases"),
+	N_("Invite members"),
+	NULL
+};
+static const char *const admin_tasks[] = {
+	N_("Accounts"),
+	N_("Regions"),
+	NULL
+};
+static const char *const liaison_tasks[] = {
+	N_("Shared reports"),
+	NULL
+};
+
+static int
+h_home(struct http_req *r, struct http_resp *w)
+{
+	struct buf *b = &w->body;
+	const char *const *tasks;
+	size_t i;
+
+	switch (r->auth.role) {
+	case ROLE_MEMBER:	tasks = member_tasks; break;
+	case ROLE_OUTREACH:	tasks = outreach_tasks; break;
+	case ROLE_ADMIN:	tasks = admin_tasks; break;
+	case ROLE_LIAISON:	tasks = liaison_tasks; break;
+	default:		return web_error(r, w, 403, WEB_MSG_FORBIDDEN);
+	}
+
+	/* No working name here: it is sealed, and reading it would be an
+	 * audited event on every page view. */
+	page_begin(r, w, N_("Home"));
+	html_printf(b, r->lang, "<h1>%t</h1>\n"
+	    "<p class=role>%t <strong>%t</strong></p>\n",
+	    N_("Home"), N_("You are signed in as:"), role_label(r->auth.role));
+	if (r->auth.role == ROLE_LIAISON)
+		html_printf(b, r->lang, "<p class=note>%t</p>\n",
+		    N_("Every report you open is recorded in the audit log "
+		    "and counted on the public transparency page."));
+	html_printf(b, r->lang, "<ul class=tasks>\n");
+	for (i = 0; tasks[i] != NULL; i++)
+		html_printf(b, r->lang, "<li class=soon>%t "
+		    "<span class=badge>%t</span></li>\n",
+		    tasks[i], N_("coming soon"));
+	html_printf(b, r->lang, "<li><a href=/password>%t</a></li>\n</ul>\n",
+	    N_("Change password"));
+	return finish(r, w);
+}
+
+/* GET and POST /password */
+
+struct pw_errors {
+	const char	*form;
+	const char	*old;
+	const char	*new;
+	const char	*new2;
+};
+
+static void
+password_page(struct http_req *r, struct http_resp *w,
+    const struct pw_errors *e, int done)
+{
+	struct buf *b = &w->body;
+	struct input in_old = {
+		"old", N_("Current password"), "password", "current-password",
+		"maxlength=256", NULL, NULL, e->old,
+	};
+	struct input in_new = {
+		"new", N_("New password"), "password", "new-password",
+		"minlength=10 maxlength=256", NULL,
+		N_("Use at least 10 characters. A few words you can remember "
+		"work well."), e->new,
+	};
+	struct input in_new2 = {
+		"new2", N_("New password again"), "password", "new-password",
+		"minlength=10 maxlength=256", NULL, NULL, e->new2,
+	};
+
+	page_begin(r, w, N_("Change password"));
+	html_printf(b, r->lang, "<h1>%t</h1>\n", N_("Change password"));
+	if (done)
+		html_printf(b, r->lang, "<p class=ok role=status>%t</p>\n",
+		    N_("Your password has been changed."));
+	form_begin(r, b, "/password", e->form);
+	input_field(b, r->lang, &in_old);
+	input_field(b, r->lang, &in_new);
+	input_field(b, r->lang, &in_new2);
+	form_end(r, b, N_("Change password"));
+}
+
+static int
+h_password(struct http_req *r, struct http_resp *w)
+{
+	struct pw_errors e = { NULL, NULL, NULL, NULL };
+
+	password_page(r, w, &e, 0);
+	return finish(r, w);
+}
+
+static int
+h_password_post(struct http_req *r, struct http_resp *w)
+{
+	const char *old = req_form(r, "old");
+	const char *pw = req_form(r, "new");
+	const char *pw2 = req_form(r, "new2");
+	struct pw_errors e = { NULL, NULL, NULL, NULL };
+	char key[32];
+	int rc, retry, n;
+
+	if (old == NULL || *old == '\0')
+		e.old = N_("Please enter your current password.");
+	if (pw == NULL || !account_password_valid(pw))
+		e.new = N_("This password is too short. Use at least 10 "
+		    "characters.");
+	else if (pw2 == NULL || strcmp(pw, pw2) != 0)
+		e.new2 = N_("The two new passwords are not the same.");
+	if (e.old != NULL || e.new != NULL || e.new2 != NULL) {
+		e.form = N_("Please correct the marked fields.");
+		password_page(r, w, &e, 0);
+		return finish(r, w);
+	}
+
+	/* Guessing the old password from a left-open session is a login
+	 * attempt too. The \x01 keeps these keys apart from names. */
+	n = snprintf(key, sizeof(key), "\x01uid:%lld",
+	    (long long)r->auth.user_id);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return -1;
+	if (ratelimit_check(rl_login_client, r->client, sizeof(r->client),
+	    &retry) == -1 ||
+	    ratelimit_check(rl_login_account, key, (size_t)n, &retry) == -1)
+		return resp_too_many(r, w, retry);
+
+	rc = account_change_password(r->app, r->store, r->auth.user_id, old,
+	    pw);
+	switch (rc) {
+	case ACCOUNT_OK:
+		password_page(r, w, &e, 1);
+		return finish(r, w);
+	case ACCOUNT_DENIED:
+		ratelimit_hit(rl_login_client, r->client, sizeof(r->client),
+		    &retry);
+		ratelimit_hit(rl_login_account, key, (size_t)n, &retry);
+		e.old = N_("This is not your current password.");
+		break;
+	case ACCOUNT_BAD_PASSWORD:
+		e.new = N_("This password is too short. Use at least 10 "
+		    "characters.");
+		break;
+	case ACCOUNT_UNAVAILABLE:
+		return web_error(r, w, 503, WEB_MSG_BUSY);
+	default:
+		return -1;
+	}
+	e.form = N_("Please correct the marked fields.");
+	password_page(r, w, &e, 0);
+	return finish(r, w);
+}
+
+const struct route web_routes[] = {
+	{ HTTP_GET, "/", ROUTE_WEB, 0, NULL, NULL, h_index, "index" },
+	{ HTTP_GET, "/login", ROUTE_WEB, 0, NULL, NULL, h_login, "login" },
+	{ HTTP_POST, "/login", ROUTE_WEB, 0, NULL, f_login, h_login_post,
+	    "login_post" },
+	{ HTTP_POST, "/logout", ROUTE_WEB, 0, NULL, f_logout, h_logout,
+	    "logout" },
+	{ HTTP_GET, "/home", ROUTE_WEB, ROLES_ANY, NULL, NULL, h_home,
+	    "home" },
+	{ HTTP_GET, "/password", ROUTE_WEB, ROLES_ANY, NULL, NULL,
+	    h_password, "password" },
+	{ HTTP_POST, "/password", ROUTE_WEB, ROLES_ANY, NULL, f_password,
+	    h_password_post, "password_post" },
+	{ HTTP_GET, "/static/{name}", ROUTE_PLAIN, 0, NULL, NULL, web_static,
+	    "static" },
+	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }
+};
