@@ -56,6 +56,7 @@ int	api_logout(struct http_req *, struct http_resp *);
 int	api_me(struct http_req *, struct http_resp *);
 int	api_password(struct http_req *, struct http_resp *);
 int	api_user_add(struct http_req *, struct http_resp *);
+int	api_user_status(struct http_req *, struct http_resp *);
 
 /* invites.c */
 int	api_invite(struct http_req *, struct http_resp *);

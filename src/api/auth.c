@@ -113,3 +113,25 @@ api_user_add(struct http_req *r, struct http_resp *w)
 	return resp_json(w, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+
+int
+api_user_status(struct http_req *r, struct http_resp *w)
+{
+	const char *status = api_str(r, "status");
+	int64_t id = req_param_id(r, 0);
+	int rc;
+
+	if (strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+		return resp_error(w, 400, "status must be active or suspended",
+		    "status");
+	if (id <= 0)
+		return resp_error(w, 404, "no such account", NULL);
+	rc = account_set_status(r->app, r->store, &r->auth, id, status);
+	if (rc == ACCOUNT_DENIED)
+		return resp_error(w, 404, "no such account that you may "
+		    "change", NULL);
+	if (rc != 0)
+		return api_account_error(w, rc, NULL);
+	return resp_json(w, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id,
+	    "status", status));
+}

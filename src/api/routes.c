@@ -20,6 +20,11 @@ static const struct field_spec password_body[] = {
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
+static const struct field_spec status_body[] = {
+	{ "status", F_STRING, 1, 16, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
 static const struct field_spec user_body[] = {
 	{ "role", F_STRING, 1, 16, NULL, NULL },
 	{ "name", F_STRING, 1, LIMIT_NAME_BYTES, NULL, NULL },
@@ -168,6 +173,8 @@ const struct route api_routes[] = {
 	    password_body, api_password, "password" },
 	{ HTTP_POST, "/api/v1/users", ROUTE_API, ROLE_ADMIN, NULL, user_body,
 	    api_user_add, "users" },
+	{ HTTP_POST, "/api/v1/users/{id}/status", ROUTE_API, ROLES_STAFF, NULL,
+	    status_body, api_user_status, "user_status" },
 	{ HTTP_POST, "/api/v1/invites", ROUTE_API, ROLES_STAFF, NULL, NULL,
 	    api_invite, "invites" },
 	{ HTTP_POST, "/api/v1/register", ROUTE_API, 0, NULL, register_body,

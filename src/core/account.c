@@ -448,26 +448,49 @@ out:
 }
 
 int
-account_set_status(struct app *app, struct store *s, int64_t actor,
+account_set_status(struct app *app, struct store *s, const struct auth *who,
     int64_t user_id, const char *status)
 {
+	struct arena a;
+	struct user u;
 	char obj[64];
 	int rc;
 
 	if (strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
 		return ACCOUNT_ERR;
+	if ((who->role & ROLES_STAFF) == 0 || user_id == who->user_id)
+		return ACCOUNT_DENIED;
+	arena_init(&a);
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
 	if ((rc = from_store(store_begin(s))) != 0)
-		return rc;
-	if ((rc = from_store(store_user_set_status(s, user_id, status))) != 0 ||
-	    (strcmp(status, "suspended") == 0 &&
-	    (rc = from_store(store_session_delete_user(s, user_id))) != 0) ||
-	    (rc = from_store(audit_log(app, s, actor, "user.status", obj,
-	    status))) != 0) {
-		store_rollback(s);
-		return rc;
+		goto out;
+	/* Staff act within their organisation; outreach on members only. */
+	if ((rc = from_store(store_user_get(s, &a, user_id, &u))) != 0)
+		goto fail;
+	if (u.org_id != who->org_id || (who->role == ROLE_OUTREACH &&
+	    role_parse(u.role) != ROLE_MEMBER)) {
+		rc = ACCOUNT_DENIED;
+		goto fail;
 	}
-	return from_store(store_commit(s));
+	if ((rc = from_store(store_user_set_status(s, user_id, status))) != 0)
+		goto fail;
+	if (strcmp(status, "suspended") == 0) {
+		rc = store_session_delete_user(s, user_id);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
+			rc = from_store(rc);
+			goto fail;
+		}
+	}
+	if ((rc = from_store(audit_log(app, s, who->user_id, "user.status",
+	    obj, status))) != 0)
+		goto fail;
+	rc = from_store(store_commit(s));
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	arena_release(&a);
+	return rc;
 }
 
 int

@@ -82,8 +82,12 @@ int	account_login(struct app *app, struct store *s, const char *name,
 int	account_logout(struct app *app, struct store *s, const char *token);
 int	account_change_password(struct app *app, struct store *s,
 	    int64_t user_id, const char *old_pw, const char *new_pw);
-int	account_set_status(struct app *app, struct store *s, int64_t actor,
-	    int64_t user_id, const char *status);
+/* Suspend ("suspended") or reinstate ("active") an account of who's
+ * organisation: admins any account but their own, outreach members only.
+ * Suspension ends the account's sessions. ACCOUNT_DENIED otherwise, and
+ * for an unknown account. */
+int	account_set_status(struct app *app, struct store *s,
+	    const struct auth *who, int64_t user_id, const char *status);
 
 /* Start a session of kind "web" or "api" for an account that has just
  * proved who it is (login, registration). */
