@@ -17,6 +17,9 @@ static const char usage[] =
     "  user add      add an account\n"
     "  region add    add a region\n"
     "  audit verify  check the audit log's hash chain\n"
+    "  import        file reports from a CSV file\n"
+    "  export        write the organisation's data as JSON\n"
+    "  purge         destroy reports and help requests past retention\n"
     "\n"
     "Run 'lookout COMMAND --help' for a command's options.\n";
 
@@ -29,6 +32,9 @@ static const struct {
 	{ "user", cmd_user },
 	{ "region", cmd_region },
 	{ "audit", cmd_audit },
+	{ "import", cmd_import },
+	{ "export", cmd_export },
+	{ "purge", cmd_purge },
 };
 
 int

@@ -82,4 +82,21 @@ int	api_feed_token_revoke(struct http_req *, struct http_resp *);
 /* screen.c */
 int	api_screen(struct http_req *, struct http_resp *);
 
+/* help.c */
+int	api_help_create(struct http_req *, struct http_resp *);
+int	api_help_status(struct http_req *, struct http_resp *);
+int	api_help_withdraw(struct http_req *, struct http_resp *);
+int	api_case_queue(struct http_req *, struct http_resp *);
+int	api_case_get(struct http_req *, struct http_resp *);
+int	api_case_assign(struct http_req *, struct http_resp *);
+int	api_case_note(struct http_req *, struct http_resp *);
+int	api_case_close(struct http_req *, struct http_resp *);
+int	api_case_from_report(struct http_req *, struct http_resp *);
+
+/* police.c */
+int	api_police_reports(struct http_req *, struct http_resp *);
+int	api_stats(struct http_req *, struct http_resp *);
+int	api_transparency(struct http_req *, struct http_resp *);
+int	api_me_delete(struct http_req *, struct http_resp *);
+
 #endif

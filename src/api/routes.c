@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/help.h"
 #include "util/limits.h"
 #include "util/banned.h"
 
@@ -157,6 +158,64 @@ static const struct field_spec screen_body[] = {
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
+static const struct field_spec help_contact_spec[] = {
+	{ "method", F_STRING, 1, 16, NULL, NULL },
+	{ "value", F_STRING, 0, LIMIT_IDENT_BYTES, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field_spec help_screening_spec[] = {
+	{ "forced", F_BOOL, 0, 0, NULL, NULL },
+	{ "id_or_money_held", F_BOOL, 0, 0, NULL, NULL },
+	{ "under_18", F_BOOL, 0, 0, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field_spec help_body[] = {
+	{ "contact", F_OBJECT, 1, 0, help_contact_spec, NULL },
+	{ "safe_times", F_TEXT, 0, LIMIT_TEXT_BYTES, NULL, NULL },
+	{ "language", F_STRING, 0, 16, NULL, NULL },
+	{ "code_word", F_STRING, 0, LIMIT_TEXT_BYTES, NULL, NULL },
+	{ "needs", F_LIST, 0, NEED_COUNT, NULL, NULL },
+	{ "danger_now", F_BOOL, 0, 0, NULL, NULL },
+	{ "screening", F_OBJECT, 0, 0, help_screening_spec, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const char *
+case_status_valid(const char *v)
+{
+	static const char *const statuses[] = { "open", "claimed", "closed",
+	    "withdrawn", "all" };
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(v, statuses[i]) == 0)
+			return NULL;
+	return "'status' must be open, claimed, closed, withdrawn or all";
+}
+
+static const struct field_spec cases_query[] = {
+	{ "status", F_STRING, 0, 16, NULL, case_status_valid },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field_spec assign_body[] = {
+	{ "user_id", F_INT, 0, 0, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field_spec note_body[] = {
+	{ "text", F_TEXT, 1, LIMIT_TEXT_BYTES, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const struct field_spec close_body[] = {
+	{ "outcome", F_STRING, 1, 32, NULL, NULL },
+	{ "detail", F_TEXT, 0, LIMIT_TEXT_BYTES, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
 #define ROLES_REPORT	(ROLE_MEMBER | ROLES_STAFF)
 
 /*
@@ -169,6 +228,8 @@ const struct route api_routes[] = {
 	{ HTTP_POST, "/api/v1/logout", ROUTE_API, ROLES_ANY, NULL, NULL,
 	    api_logout, "logout" },
 	{ HTTP_GET, "/api/v1/me", ROUTE_API, ROLES_ANY, NULL, NULL, api_me, "me" },
+	{ HTTP_DELETE, "/api/v1/me", ROUTE_API, ROLE_MEMBER, NULL, NULL,
+	    api_me_delete, "me_delete" },
 	{ HTTP_POST, "/api/v1/me/password", ROUTE_API, ROLES_ANY, NULL,
 	    password_body, api_password, "password" },
 	{ HTTP_POST, "/api/v1/users", ROUTE_API, ROLE_ADMIN, NULL, user_body,
@@ -199,6 +260,8 @@ const struct route api_routes[] = {
 	    NULL, no_alert_body, api_alert_none, "report_no_alert" },
 	{ HTTP_POST, "/api/v1/reports/{id}/attach", ROUTE_API, ROLES_STAFF,
 	    NULL, attach_body, api_alert_attach, "report_attach" },
+	{ HTTP_POST, "/api/v1/reports/{id}/case", ROUTE_API, ROLES_STAFF,
+	    NULL, NULL, api_case_from_report, "report_case" },
 	{ HTTP_GET, "/api/v1/alerts", ROUTE_API, ROLES_REPORT, alerts_query,
 	    NULL, api_alert_list, "alerts" },
 	{ HTTP_POST, "/api/v1/screen", ROUTE_API, ROLES_REPORT, NULL,
@@ -207,5 +270,29 @@ const struct route api_routes[] = {
 	    NULL, api_feed_token_new, "feed_token_new" },
 	{ HTTP_DELETE, "/api/v1/me/feed-token", ROUTE_API, ROLE_MEMBER, NULL,
 	    NULL, api_feed_token_revoke, "feed_token_revoke" },
+	/* Public: a reference is the requester's only key, and a path
+	 * parameter, not an id. */
+	{ HTTP_POST, "/api/v1/help-requests", ROUTE_API, 0, NULL, help_body,
+	    api_help_create, "help_create" },
+	{ HTTP_GET, "/api/v1/help-requests/{reference}", ROUTE_API, 0, NULL,
+	    NULL, api_help_status, "help_status" },
+	{ HTTP_DELETE, "/api/v1/help-requests/{reference}", ROUTE_API, 0,
+	    NULL, NULL, api_help_withdraw, "help_withdraw" },
+	{ HTTP_GET, "/api/v1/cases", ROUTE_API, ROLES_STAFF, cases_query,
+	    NULL, api_case_queue, "cases" },
+	{ HTTP_GET, "/api/v1/cases/{id}", ROUTE_API, ROLES_STAFF, NULL, NULL,
+	    api_case_get, "case_get" },
+	{ HTTP_POST, "/api/v1/cases/{id}/assign", ROUTE_API, ROLES_STAFF,
+	    NULL, assign_body, api_case_assign, "case_assign" },
+	{ HTTP_POST, "/api/v1/cases/{id}/notes", ROUTE_API, ROLES_STAFF,
+	    NULL, note_body, api_case_note, "case_note" },
+	{ HTTP_POST, "/api/v1/cases/{id}/close", ROUTE_API, ROLES_STAFF,
+	    NULL, close_body, api_case_close, "case_close" },
+	{ HTTP_GET, "/api/v1/police/reports", ROUTE_API, ROLE_LIAISON, NULL,
+	    NULL, api_police_reports, "police_reports" },
+	{ HTTP_GET, "/api/v1/stats", ROUTE_API, 0, NULL, NULL, api_stats,
+	    "stats" },
+	{ HTTP_GET, "/api/v1/transparency", ROUTE_API, 0, NULL, NULL,
+	    api_transparency, "transparency" },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL },
 };

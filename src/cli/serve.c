@@ -36,6 +36,7 @@ cmd_serve(int argc, char **argv)
 	};
 	const char *dir = NULL, *listen = NULL;
 	struct http_server *srv;
+	struct purger *purger;
 	struct app app;
 	sigset_t set;
 	char err[256];
@@ -96,6 +97,12 @@ cmd_serve(int argc, char **argv)
 		app_close(&app);
 		return 1;
 	}
+	if ((purger = purger_start(&app)) == NULL) {
+		http_server_stop(srv);
+		screen_index_free();
+		app_close(&app);
+		return 1;
+	}
 	printf("listening on http://%s:%d\n", app.cfg.listen_host,
 	    http_server_port(srv));
 	fflush(stdout);
@@ -105,6 +112,7 @@ cmd_serve(int argc, char **argv)
 		sig = SIGTERM;
 	log_info("%s received; finishing requests in flight",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	purger_stop(purger);
 	http_server_stop(srv);
 	screen_index_free();
 	app_close(&app);

@@ -223,6 +223,15 @@ done:
 }
 
 int
+region_list(struct app *app, struct store *s, struct arena *a,
+    struct region **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return from_store(store_region_list(s, a, out, n));
+}
+
+int
 account_create(struct app *app, struct store *s, int64_t actor,
     int64_t org_id, enum role role, const char *name, const char *password,
     const char *const *regions, size_t nregions, int64_t *user_id)

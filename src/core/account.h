@@ -64,6 +64,9 @@ int	org_ensure(struct app *app, struct store *s, const char *name,
 int	region_add(struct app *app, struct store *s, int64_t actor,
 	    const char *code, const char *name, const char *parent_code);
 int	region_code_valid(const char *code);
+/* Every region, ordered by code, from a (for pickers in forms). */
+int	region_list(struct app *app, struct store *s, struct arena *a,
+	    struct region **out, size_t *n);
 
 /* Create an account in org_id; regions are codes (may be NULL, n 0). */
 int	account_create(struct app *app, struct store *s, int64_t actor,

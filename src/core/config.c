@@ -17,6 +17,7 @@ config_defaults(struct config *c)
 	snprintf(c->default_country, sizeof(c->default_country), "CA");
 	c->retention_months = 24;
 	c->k_anonymity = 5;
+	c->screen_per_minute = LIMIT_SCREEN_PER_MIN;
 	snprintf(c->paper_size, sizeof(c->paper_size), "A4");
 }
 
@@ -118,6 +119,9 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 		    errlen);
 	if (strcmp(key, "k_anonymity") == 0)
 		return set_int(&c->k_anonymity, key, v, 1, 1000, err, errlen);
+	if (strcmp(key, "screen_per_minute") == 0)
+		return set_int(&c->screen_per_minute, key, v, 1, 1000000000,
+		    err, errlen);
 	if (strcmp(key, "paper_size") == 0) {
 		if (strcmp(v, "A4") != 0 && strcmp(v, "Letter") != 0) {
 			snprintf(err, errlen, "'paper_size' must be A4 or "

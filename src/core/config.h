@@ -18,6 +18,7 @@ struct config {
 	char	default_country[3];
 	int	retention_months;
 	int	k_anonymity;
+	int	screen_per_minute;	/* screens per account per minute */
 	char	paper_size[8];
 	char	smtp_url[CONFIG_STR];
 	char	smtp_from[CONFIG_STR];

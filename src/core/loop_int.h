@@ -1,6 +1,7 @@
 /*
  * loop_int.h: helpers shared by the files of the core loop (report.c,
- * alert.c, screen.c, invite.c). Not for use outside src/core/.
+ * alert.c, screen.c, invite.c) and by help.c. Not for use outside
+ * src/core/.
  */
 #ifndef LOOKOUT_LOOP_INT_H
 #define LOOKOUT_LOOP_INT_H

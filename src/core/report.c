@@ -12,6 +12,7 @@
 #include "core/audit.h"
 #include "core/loop_int.h"
 #include "core/report.h"
+#include "core/stats_int.h"
 #include "store/store_loop.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -501,6 +502,10 @@ report_create(struct app *app, struct store *s, const struct auth *who,
 		if ((rc = store_report_ident_insert(s, &si)) != 0)
 			goto fail;
 	}
+	/* Counted now: the aggregates outlive the report's purge. */
+	if ((rc = stats_count_report(s, r.types, r.occurred_on, in->region,
+	    r.created_at)) != 0)
+		goto fail;
 	snprintf(obj, sizeof(obj), "report:%lld", (long long)r.id);
 	if ((rc = audit_log(app, s, who->user_id, "report.create", obj,
 	    matched ? "matched" : r.status)) != 0)

@@ -95,7 +95,10 @@ struct http_req {
 	size_t			 nquery;
 	struct kv		*form;
 	size_t			 nform;
-	json_t			*json;		/* validated API body, or NULL */
+	json_t			*json;		/* validated API body, or NULL;
+						   the server's reference:
+						   json_incref() it before
+						   handing it to resp_json() */
 	const char		*lang;		/* "en", "fr" or "zh-Hans" */
 	struct auth		 auth;		/* user_id 0: anonymous */
 	char			 csrf[TOKEN_CHARS + 1];	/* for forms */
@@ -175,6 +178,7 @@ int			 resp_too_many(struct http_req *r, struct http_resp *w,
 extern struct ratelimit *rl_login_account;
 extern struct ratelimit *rl_login_client;
 extern struct ratelimit *rl_screen;
+extern struct ratelimit *rl_help;	/* public help requests, per client */
 
 /* Prometheus metrics: requests by route and status, latency histogram. */
 void	metrics_observe(const char *route, int status, double seconds);

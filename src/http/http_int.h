@@ -81,5 +81,8 @@ size_t		 ratelimit_count(struct ratelimit *rl);
 /* Lazily create the shared limiters; http_limits_free() drops them. */
 void	http_limits_init(void);
 void	http_limits_free(void);
+/* Change a limiter's budget (the config's screen_per_minute, applied to
+ * rl_screen when the server starts). */
+void	ratelimit_set_rate(struct ratelimit *rl, int per_minute);
 
 #endif

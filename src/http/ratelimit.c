@@ -52,6 +52,7 @@ struct ratelimit {
 struct ratelimit *rl_login_account;
 struct ratelimit *rl_login_client;
 struct ratelimit *rl_screen;
+struct ratelimit *rl_help;
 
 static pthread_mutex_t limits_mu = PTHREAD_MUTEX_INITIALIZER;
 static int limits_refs;
@@ -266,6 +267,14 @@ ratelimit_check(struct ratelimit *rl, const void *key, size_t keylen,
 	return rc;
 }
 
+void
+ratelimit_set_rate(struct ratelimit *rl, int per_minute)
+{
+	pthread_mutex_lock(&rl->mu);
+	rl->per_minute = per_minute;
+	pthread_mutex_unlock(&rl->mu);
+}
+
 size_t
 ratelimit_count(struct ratelimit *rl)
 {
@@ -285,6 +294,7 @@ http_limits_init(void)
 		rl_login_account = ratelimit_new(LIMIT_LOGIN_PER_MIN);
 		rl_login_client = ratelimit_new(LIMIT_LOGIN_PER_MIN);
 		rl_screen = ratelimit_new(LIMIT_SCREEN_PER_MIN);
+		rl_help = ratelimit_new(LIMIT_HELP_PER_MIN);
 	}
 	pthread_mutex_unlock(&limits_mu);
 }
@@ -297,7 +307,9 @@ http_limits_free(void)
 		ratelimit_free(rl_login_account);
 		ratelimit_free(rl_login_client);
 		ratelimit_free(rl_screen);
+		ratelimit_free(rl_help);
 		rl_login_account = rl_login_client = rl_screen = NULL;
+		rl_help = NULL;
 	}
 	pthread_mutex_unlock(&limits_mu);
 }

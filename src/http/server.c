@@ -418,8 +418,8 @@ serve(struct http_server *srv, struct MHD_Connection *conn,
 			resp_header(w, "Allow", router_allow(r->arena,
 			    allowed));
 			fail(r, w, 405, arena_printf(r->arena, "%s is not "
-			    "allowed here; use %s", label, router_allow(
-			    r->arena, allowed)), NULL);
+			    "allowed here; use %s", bit ? label : "this method",
+			    router_allow(r->arena, allowed)), NULL);
 		} else {
 			fail(r, w, 404, "no such resource", NULL);
 		}
@@ -695,6 +695,8 @@ http_server_start(struct app *app, const char *host, int port)
 	srv->fd = fd;
 	srv->port = bound;
 	http_limits_init();
+	if (app->cfg.screen_per_minute > 0)
+		ratelimit_set_rate(rl_screen, app->cfg.screen_per_minute);
 	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    on_request, srv,

@@ -220,12 +220,86 @@ static const char m002_core_loop[] =
 	"	created_at	@INT NOT NULL\n"
 	")";
 
+/*
+ * 3: help requests and case work, police sharing, aggregate counters.
+ *
+ * cases holds both public help requests (kind 'help', found by the keyed
+ * hash of their reference) and follow-ups opened from a report (kind
+ * 'report'). Sealed columns are NULL once destroyed (withdrawal, purge).
+ *
+ * counters holds the aggregates that statistics and the transparency
+ * report publish; they are not linked to any row and outlive the purge:
+ *   metric		key
+ *   incidents		month "2026-11", type name, region code
+ *   help_outcome	month, outcome name, ""
+ *   police_views	quarter "2026-Q4", "", ""
+ *   shared		quarter, tier (anonymous|full), ""
+ *   police_incidents	quarter, "", ""
+ * police_shares remembers which report was shared at which tier in which
+ * quarter, so that "reports shared" counts each report once per quarter.
+ */
+static const char m003_help[] =
+	"CREATE TABLE cases (\n"
+	"	id		@INT PRIMARY KEY CHECK (id > 0),\n"
+	"	org_id		@INT NOT NULL REFERENCES orgs (id),\n"
+	"	kind		TEXT NOT NULL CHECK (kind IN ('help', 'report')),\n"
+	"	ref_hash	@BLOB UNIQUE CHECK (length(ref_hash) = 32),\n"
+	"	report_id	@INT REFERENCES reports (id) ON DELETE SET NULL,\n"
+	"	method		TEXT NOT NULL CHECK (method IN\n"
+	"			    ('phone', 'sms', 'email', 'dropin')),\n"
+	"	language	TEXT NOT NULL,\n"
+	"	needs		@INT NOT NULL,\n"
+	"	danger_now	@INT NOT NULL CHECK (danger_now IN (0, 1)),\n"
+	"	forced		@INT NOT NULL CHECK (forced IN (0, 1)),\n"
+	"	id_held		@INT NOT NULL CHECK (id_held IN (0, 1)),\n"
+	"	under_18	@INT NOT NULL CHECK (under_18 IN (0, 1)),\n"
+	"	priority	@INT NOT NULL CHECK (priority BETWEEN 1 AND 4),\n"
+	"	status		TEXT NOT NULL CHECK (status IN\n"
+	"			    ('open', 'claimed', 'closed', 'withdrawn')),\n"
+	"	assigned_to	@INT,\n"
+	"	outcome		TEXT NOT NULL,\n"
+	"	created_at	@INT NOT NULL,\n"
+	"	updated_at	@INT NOT NULL,\n"
+	"	contact_sealed	@BLOB,\n"
+	"	safe_times_sealed @BLOB,\n"
+	"	code_word_sealed @BLOB,\n"
+	"	outcome_detail_sealed @BLOB\n"
+	");\n"
+	"CREATE INDEX cases_queue ON cases (org_id, status, priority, "
+	    "created_at);\n"
+	"CREATE INDEX cases_created ON cases (created_at);\n"
+	"CREATE TABLE case_notes (\n"
+	"	id		@INT PRIMARY KEY CHECK (id > 0),\n"
+	"	case_id		@INT NOT NULL REFERENCES cases (id) "
+	    "ON DELETE CASCADE,\n"
+	"	author_id	@INT NOT NULL,\n"
+	"	created_at	@INT NOT NULL,\n"
+	"	note_sealed	@BLOB\n"
+	");\n"
+	"CREATE INDEX case_notes_case ON case_notes (case_id, created_at);\n"
+	"CREATE TABLE counters (\n"
+	"	metric		TEXT NOT NULL,\n"
+	"	k1		TEXT NOT NULL,\n"
+	"	k2		TEXT NOT NULL,\n"
+	"	k3		TEXT NOT NULL,\n"
+	"	n		@INT NOT NULL,\n"
+	"	PRIMARY KEY (metric, k1, k2, k3)\n"
+	");\n"
+	"CREATE TABLE police_shares (\n"
+	"	report_id	@INT NOT NULL,\n"
+	"	tier		TEXT NOT NULL CHECK (tier IN "
+	    "('anonymous', 'full')),\n"
+	"	quarter		TEXT NOT NULL,\n"
+	"	PRIMARY KEY (report_id, tier, quarter)\n"
+	")";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
 } migrations[] = {
 	{ 1, m001_foundation },
 	{ 2, m002_core_loop },
+	{ 3, m003_help },
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

@@ -21,11 +21,14 @@
 #define LIMIT_IDENT_BYTES	256		/* one identifier's raw value */
 #define LIMIT_LIST_ITEMS	32		/* items in any list field */
 #define LIMIT_CONF_LINE		1024		/* one line of lookout.conf */
+#define LIMIT_CSV_COLUMNS	64		/* fields in one CSV row */
+#define LIMIT_CSV_RECORD_BYTES	(128 * 1024)	/* one CSV row, as bytes read */
 #define LIMIT_CONNECTIONS	1024		/* concurrent HTTP connections */
 #define LIMIT_CONN_TIMEOUT	30		/* seconds idle before close */
 #define LIMIT_THREADS		8		/* HTTP worker threads */
 #define LIMIT_LOGIN_PER_MIN	10		/* failed logins, per account or address */
 #define LIMIT_SCREEN_PER_MIN	30		/* screens per account per minute */
+#define LIMIT_HELP_PER_MIN	10		/* help requests per client per minute */
 #define LIMIT_RATE_KEYS		65536		/* tracked rate-limit keys, in memory */
 
 #define SESSION_TTL_SECONDS	(12 * 3600)

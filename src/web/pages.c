@@ -1,5 +1,8 @@
 /*
- * pages.c: the web routes: welcome, sign in and out, home, password.
+ * pages.c: the web routes: welcome, sign in and out, home, password,
+ * and the table of every web route (the pages of the core loop live in
+ * register.c, report.c, report_view.c, moderate.c, alerts.c and
+ * screen.c).
  *
  * Handlers are thin: read the declared fields, call core, render. Every
  * string a person reads goes through %t. Forms work without JavaScript
@@ -24,8 +27,6 @@ _Static_assert(LIMIT_PASSWORD_MIN == 10,
 /* Field declarations. The HTTP layer itself allows and checks "csrf" in
  * every web form and "lang" in every web GET (the language switch), so
  * they are not declared here. */
-#define END_FIELD	{ NULL, 0, 0, 0, NULL, NULL }
-
 static const struct field_spec f_login[] = {
 	{ "name", F_STRING, 0, LIMIT_NAME_BYTES, NULL, NULL },
 	{ "password", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
@@ -34,83 +35,15 @@ static const struct field_spec f_login[] = {
 
 static const struct field_spec f_logout[] = { END_FIELD };
 
+/* Who files reports, reads alerts and screens. */
+#define ROLES_REPORT	(ROLE_MEMBER | ROLES_STAFF)
+
 static const struct field_spec f_password[] = {
 	{ "old", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
 	{ "new", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
 	{ "new2", F_STRING, 0, LIMIT_PASSWORD_BYTES, NULL, NULL },
 	END_FIELD
 };
-
-/* Form rendering */
-
-struct input {
-	const char	*name;		/* also the id */
-	const char	*label;		/* msgid */
-	const char	*type;
-	const char	*autocomplete;
-	const char	*attrs;		/* more attributes, program-built */
-	const char	*value;		/* NULL: empty (always, for passwords) */
-	const char	*hint;		/* msgid or NULL */
-	const char	*error;		/* msgid or NULL */
-};
-
-static void
-input_field(struct buf *b, const char *lang, const struct input *in)
-{
-	html_printf(b, lang, "<div class=field>\n<label for=%s>%t</label>\n",
-	    in->name, in->label);
-	if (in->hint != NULL)
-		html_printf(b, lang, "<p class=hint id=%s-hint>%t</p>\n",
-		    in->name, in->hint);
-	if (in->error != NULL)
-		html_printf(b, lang, "<p class=error id=%s-error>%t</p>\n",
-		    in->name, in->error);
-	html_printf(b, lang, "<input id=%s name=%s type=%s autocomplete=%s "
-	    "%R required", in->name, in->name, in->type, in->autocomplete,
-	    in->attrs != NULL ? in->attrs : "");
-	if (in->value != NULL)
-		html_printf(b, lang, " value=\"%s\"", in->value);
-	if (in->error != NULL)
-		buf_adds(b, " aria-invalid=true");
-	if (in->hint != NULL && in->error != NULL)
-		html_printf(b, lang, " aria-describedby=\"%s-hint %s-error\"",
-		    in->name, in->name);
-	else if (in->hint != NULL)
-		html_printf(b, lang, " aria-describedby=%s-hint", in->name);
-	else if (in->error != NULL)
-		html_printf(b, lang, " aria-describedby=%s-error", in->name);
-	buf_adds(b, ">\n</div>\n");
-}
-
-static void
-form_begin(struct http_req *r, struct buf *b, const char *action,
-    const char *error)
-{
-	html_printf(b, r->lang, "<form method=post action=%s class=stack>\n"
-	    "<input type=hidden name=csrf value=\"%s\">\n", action, r->csrf);
-	if (error != NULL)
-		html_printf(b, r->lang, "<p class=error role=alert>%t</p>\n",
-		    error);
-}
-
-static void
-form_end(struct http_req *r, struct buf *b, const char *button)
-{
-	html_printf(b, r->lang, "<button type=submit class=primary>%t"
-	    "</button>\n</form>\n", button);
-}
-
-static int
-finish(struct http_req *r, struct http_resp *w)
-{
-	page_end(r, w);
-	if (w->body.overflow) {
-		log_error("web: page for %s is larger than its buffer",
-		    r->route != NULL ? r->route->name : "?");
-		return -1;
-	}
-	return 0;
-}
 
 /* GET / */
 
@@ -138,7 +71,7 @@ h_index(struct http_req *r, struct http_resp *w)
 	    N_("No account yet?"),
 	    N_("Accounts are given by a support organisation. Ask the "
 	    "outreach worker you know, or drop in."));
-	return finish(r, w);
+	return web_finish(r, w);
 }
 
 /* GET and POST /login */
@@ -151,19 +84,19 @@ login_page(struct http_req *r, struct http_resp *w, const char *name,
 	struct input in_name = {
 		"name", N_("Name"), "text", "username",
 		"autocapitalize=none spellcheck=false inputmode=text "
-		"maxlength=64", name, NULL, NULL,
+		"maxlength=64", name, NULL, NULL, 0,
 	};
 	struct input in_pw = {
 		"password", N_("Password"), "password", "current-password",
-		"maxlength=256", NULL, NULL, NULL,
+		"maxlength=256", NULL, NULL, NULL, 0,
 	};
 
 	page_begin(r, w, N_("Sign in"));
 	html_printf(b, r->lang, "<h1>%t</h1>\n", N_("Sign in"));
-	form_begin(r, b, "/login", error);
-	input_field(b, r->lang, &in_name);
-	input_field(b, r->lang, &in_pw);
-	form_end(r, b, N_("Sign in"));
+	web_form_begin(r, b, "/login", error);
+	web_input(b, r->lang, &in_name);
+	web_input(b, r->lang, &in_pw);
+	web_form_end(r, b, N_("Sign in"));
 	html_printf(b, r->lang, "<p class=note>%t</p>\n",
 	    N_("Forgot your password? Ask the organisation that gave you "
 	    "your account to set a new one."));
@@ -177,7 +110,7 @@ h_login(struct http_req *r, struct http_resp *w)
 		return 0;
 	}
 	login_page(r, w, NULL, NULL);
-	return finish(r, w);
+	return web_finish(r, w);
 }
 
 /* Rate-limit keys are hashed by the limiter; the account key is the
@@ -211,7 +144,7 @@ h_login_post(struct http_req *r, struct http_resp *w)
 	if (*name == '\0' || *pw == '\0') {
 		login_page(r, w, name,
 		    N_("Please enter your name and your password."));
-		return finish(r, w);
+		return web_finish(r, w);
 	}
 	key = name_key(r, name);
 	if (ratelimit_check(rl_login_client, r->client, sizeof(r->client),
@@ -239,7 +172,7 @@ h_login_post(struct http_req *r, struct http_resp *w)
 		    &retry);
 		ratelimit_hit(rl_login_account, key, strlen(key), &retry);
 		login_page(r, w, name, N_("Wrong name or password."));
-		return finish(r, w);
+		return web_finish(r, w);
 	}
 }
 
@@ -274,41 +207,55 @@ role_label(enum role role)
 	return N_("Unknown role");
 }
 
-/* What each role will do here. The pages come later; until then the
- * items are plain text, so nobody follows a link to nothing. */
-static const char *const member_tasks[] = {
+/* What each role does here; a task without a page yet is plain text,
+ * so nobody follows a link to nothing. */
+struct task {
+	const char	*label;		/* msgid */
+	const char	*href;		/* NULL: coming soon */
+};
+
+static const struct task member_tasks[] = {
 	/* TRANSLATORS: a "bad date" is a client who was violent, robbed,
 	 * threatened or cheated a sex worker; use the word workers use. */
-	N_("Report a bad date"),
+	{ N_("Report a bad date"), "/report" },
 	/* TRANSLATORS: check a client's phone number against the alerts
 	 * before a booking. */
-	N_("Screen a number"),
-	N_("Alerts"),
-	N_("My reports"),
-	NULL
+	{ N_("Screen a number"), "/screen" },
+	{ N_("Alerts"), "/alerts" },
+	{ N_("My reports"), "/reports/mine" },
+	{ NULL, NULL }
 };
-static const char *const outreach_tasks[] = {
-	N_("Moderation queue"),
+static const struct task outreach_tasks[] = {
+	{ N_("Moderation queue"), "/queue" },
+	/* TRANSLATORS: staff enter a report for someone, from a drop-in,
+	 * a phone call or a paper form. */
+	{ N_("Enter a report"), "/report" },
+	{ N_("Screen a number"), "/screen" },
+	{ N_("Alerts"), "/alerts" },
+	{ N_("Invite members"), "/invites" },
 	/* TRANSLATORS: support requests that staff follow up. */
-	N_("Cases"),
-	N_("Invite members"),
-	NULL
+	{ N_("Cases"), NULL },
+	{ NULL, NULL }
 };
-static const char *const admin_tasks[] = {
-	N_("Accounts"),
-	N_("Regions"),
-	NULL
+static const struct task admin_tasks[] = {
+	{ N_("Moderation queue"), "/queue" },
+	{ N_("Enter a report"), "/report" },
+	{ N_("Alerts"), "/alerts" },
+	{ N_("Invite members"), "/invites" },
+	{ N_("Accounts"), NULL },
+	{ N_("Regions"), NULL },
+	{ NULL, NULL }
 };
-static const char *const liaison_tasks[] = {
-	N_("Shared reports"),
-	NULL
+static const struct task liaison_tasks[] = {
+	{ N_("Shared reports"), NULL },
+	{ NULL, NULL }
 };
 
 static int
 h_home(struct http_req *r, struct http_resp *w)
 {
 	struct buf *b = &w->body;
-	const char *const *tasks;
+	const struct task *tasks;
 	size_t i;
 
 	switch (r->auth.role) {
@@ -330,13 +277,18 @@ h_home(struct http_req *r, struct http_resp *w)
 		    N_("Every report you open is recorded in the audit log "
 		    "and counted on the public transparency page."));
 	html_printf(b, r->lang, "<ul class=tasks>\n");
-	for (i = 0; tasks[i] != NULL; i++)
-		html_printf(b, r->lang, "<li class=soon>%t "
-		    "<span class=badge>%t</span></li>\n",
-		    tasks[i], N_("coming soon"));
+	for (i = 0; tasks[i].label != NULL; i++) {
+		if (tasks[i].href != NULL)
+			html_printf(b, r->lang, "<li><a href=%s>%t</a></li>\n",
+			    tasks[i].href, tasks[i].label);
+		else
+			html_printf(b, r->lang, "<li class=soon>%t "
+			    "<span class=badge>%t</span></li>\n",
+			    tasks[i].label, N_("coming soon"));
+	}
 	html_printf(b, r->lang, "<li><a href=/password>%t</a></li>\n</ul>\n",
 	    N_("Change password"));
-	return finish(r, w);
+	return web_finish(r, w);
 }
 
 /* GET and POST /password */
@@ -355,17 +307,17 @@ password_page(struct http_req *r, struct http_resp *w,
 	struct buf *b = &w->body;
 	struct input in_old = {
 		"old", N_("Current password"), "password", "current-password",
-		"maxlength=256", NULL, NULL, e->old,
+		"maxlength=256", NULL, NULL, e->old, 0,
 	};
 	struct input in_new = {
 		"new", N_("New password"), "password", "new-password",
 		"minlength=10 maxlength=256", NULL,
 		N_("Use at least 10 characters. A few words you can remember "
-		"work well."), e->new,
+		"work well."), e->new, 0,
 	};
 	struct input in_new2 = {
 		"new2", N_("New password again"), "password", "new-password",
-		"minlength=10 maxlength=256", NULL, NULL, e->new2,
+		"minlength=10 maxlength=256", NULL, NULL, e->new2, 0,
 	};
 
 	page_begin(r, w, N_("Change password"));
@@ -373,11 +325,11 @@ password_page(struct http_req *r, struct http_resp *w,
 	if (done)
 		html_printf(b, r->lang, "<p class=ok role=status>%t</p>\n",
 		    N_("Your password has been changed."));
-	form_begin(r, b, "/password", e->form);
-	input_field(b, r->lang, &in_old);
-	input_field(b, r->lang, &in_new);
-	input_field(b, r->lang, &in_new2);
-	form_end(r, b, N_("Change password"));
+	web_form_begin(r, b, "/password", e->form);
+	web_input(b, r->lang, &in_old);
+	web_input(b, r->lang, &in_new);
+	web_input(b, r->lang, &in_new2);
+	web_form_end(r, b, N_("Change password"));
 }
 
 static int
@@ -386,7 +338,7 @@ h_password(struct http_req *r, struct http_resp *w)
 	struct pw_errors e = { NULL, NULL, NULL, NULL };
 
 	password_page(r, w, &e, 0);
-	return finish(r, w);
+	return web_finish(r, w);
 }
 
 static int
@@ -409,7 +361,7 @@ h_password_post(struct http_req *r, struct http_resp *w)
 	if (e.old != NULL || e.new != NULL || e.new2 != NULL) {
 		e.form = N_("Please correct the marked fields.");
 		password_page(r, w, &e, 0);
-		return finish(r, w);
+		return web_finish(r, w);
 	}
 
 	/* Guessing the old password from a left-open session is a login
@@ -428,7 +380,7 @@ h_password_post(struct http_req *r, struct http_resp *w)
 	switch (rc) {
 	case ACCOUNT_OK:
 		password_page(r, w, &e, 1);
-		return finish(r, w);
+		return web_finish(r, w);
 	case ACCOUNT_DENIED:
 		ratelimit_hit(rl_login_client, r->client, sizeof(r->client),
 		    &retry);
@@ -446,7 +398,7 @@ h_password_post(struct http_req *r, struct http_resp *w)
 	}
 	e.form = N_("Please correct the marked fields.");
 	password_page(r, w, &e, 0);
-	return finish(r, w);
+	return web_finish(r, w);
 }
 
 const struct route web_routes[] = {
@@ -462,6 +414,51 @@ const struct route web_routes[] = {
 	    h_password, "password" },
 	{ HTTP_POST, "/password", ROUTE_WEB, ROLES_ANY, NULL, f_password,
 	    h_password_post, "password_post" },
+	{ HTTP_GET, "/register", ROUTE_WEB, 0, NULL, NULL, web_register,
+	    "web_register" },
+	{ HTTP_POST, "/register", ROUTE_WEB, 0, NULL, web_f_register,
+	    web_register_post, "web_register_post" },
+	{ HTTP_GET, "/invites", ROUTE_WEB, ROLES_STAFF, NULL, NULL,
+	    web_invites, "web_invites" },
+	{ HTTP_POST, "/invites", ROUTE_WEB, ROLES_STAFF, NULL, web_f_invite,
+	    web_invites_post, "web_invites_post" },
+	{ HTTP_GET, "/report", ROUTE_WEB, ROLES_REPORT, NULL, NULL,
+	    web_report_form, "web_report_form" },
+	{ HTTP_POST, "/report", ROUTE_WEB, ROLES_REPORT, NULL, web_f_report,
+	    web_report_post, "web_report_post" },
+	/* Before /reports/{id}, which it would also match. */
+	{ HTTP_GET, "/reports/mine", ROUTE_WEB, ROLE_MEMBER, NULL, NULL,
+	    web_reports_mine, "web_reports_mine" },
+	{ HTTP_GET, "/reports/{id}", ROUTE_WEB, ROLES_REPORT, NULL, NULL,
+	    web_report_view, "web_report_view" },
+	{ HTTP_POST, "/reports/{id}/consent", ROUTE_WEB, ROLES_REPORT, NULL,
+	    web_f_consent, web_report_consent, "web_report_consent" },
+	{ HTTP_POST, "/reports/{id}/withdraw", ROUTE_WEB, ROLES_REPORT, NULL,
+	    web_f_none, web_report_withdraw, "web_report_withdraw" },
+	{ HTTP_POST, "/reports/{id}/delete", ROUTE_WEB, ROLES_REPORT, NULL,
+	    web_f_none, web_report_delete, "web_report_delete" },
+	{ HTTP_POST, "/reports/{id}/alert", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_alert, web_alert_publish, "web_report_alert" },
+	{ HTTP_POST, "/reports/{id}/no-alert", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_no_alert, web_alert_none, "web_report_no_alert" },
+	{ HTTP_POST, "/reports/{id}/attach", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_attach, web_alert_attach, "web_report_attach" },
+	{ HTTP_GET, "/queue", ROUTE_WEB, ROLES_STAFF, NULL, NULL, web_queue,
+	    "web_queue" },
+	{ HTTP_GET, "/alerts", ROUTE_WEB, ROLES_REPORT, web_q_alerts, NULL,
+	    web_alerts, "web_alerts" },
+	{ HTTP_POST, "/feed/new", ROUTE_WEB, ROLE_MEMBER, NULL, web_f_none,
+	    web_feed_new, "web_feed_new" },
+	{ HTTP_POST, "/feed/revoke", ROUTE_WEB, ROLE_MEMBER, NULL, web_f_none,
+	    web_feed_revoke, "web_feed_revoke" },
+	/* Public: a feed reader has no session; the token in the path is
+	 * the credential. */
+	{ HTTP_GET, "/feed/{token}", ROUTE_WEB, 0, NULL, NULL, web_feed,
+	    "web_feed" },
+	{ HTTP_GET, "/screen", ROUTE_WEB, ROLES_REPORT, NULL, NULL, web_screen,
+	    "web_screen" },
+	{ HTTP_POST, "/screen", ROUTE_WEB, ROLES_REPORT, NULL, web_f_screen,
+	    web_screen_post, "web_screen_post" },
 	{ HTTP_GET, "/static/{name}", ROUTE_PLAIN, 0, NULL, NULL, web_static,
 	    "static" },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

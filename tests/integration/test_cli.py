@@ -71,6 +71,8 @@ def test_usage_errors_exit_2():
             ["user", "frobnicate", "--data", data],
             ["user", "add", "--data", data, "--role", "member", "--name",
              "x", "--bogus"],
+            ["user", "add", "--data", data, "--role", "superuser",
+             "--name", "x"],                        # no such role
             ["region", "add", "--data", data, "--code", "ca", "--name",
              "Canada", "--bogus"],
             ["audit", "frobnicate", "--data", data],

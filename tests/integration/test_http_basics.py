@@ -265,7 +265,8 @@ def test_malformed_requests_no_500():
 
         # Raw requests the HTTP client library will not send.
         raw = [
-            b"GET /heal\x00thz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"GET /heal\x00thz HTTP/1.1\r\nHost: x\r\n"
+            b"Connection: close\r\n\r\n",
             b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n"
             b"Connection: close\r\n\r\n",
             b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 +

@@ -88,7 +88,8 @@ def test_login_bad_requests():
             assert j and j.get("error"), f"body {body!r}: no error: {j}"
 
         # Invalid UTF-8 in the name.
-        body = b'{"name": "adm\xffin\xc3", "password": "correct horse battery"}'
+        body = (b'{"name": "adm\xffin\xc3", '
+                b'"password": "correct horse battery"}')
         st, j = inst.json_request("POST", LOGIN, body, expect=400)
         assert j.get("error"), j
 
