@@ -57,6 +57,8 @@ int	api_me(struct http_req *, struct http_resp *);
 int	api_password(struct http_req *, struct http_resp *);
 int	api_user_add(struct http_req *, struct http_resp *);
 int	api_user_status(struct http_req *, struct http_resp *);
+int	api_subscriptions_get(struct http_req *, struct http_resp *);
+int	api_subscriptions_put(struct http_req *, struct http_resp *);
 
 /* invites.c */
 int	api_invite(struct http_req *, struct http_resp *);

@@ -135,3 +135,40 @@ api_user_status(struct http_req *r, struct http_resp *w)
 	return resp_json(w, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id,
 	    "status", status));
 }
+
+int
+api_subscriptions_put(struct http_req *r, struct http_resp *w)
+{
+	const char *codes[LIMIT_LIST_ITEMS];
+	json_t *regions = json_object_get(r->json, "regions"), *v;
+	size_t i, n = 0;
+	int rc;
+
+	json_array_foreach(regions, i, v) {
+		if (n == LIMIT_LIST_ITEMS)
+			break;
+		codes[n++] = json_string_value(v);
+	}
+	rc = account_set_regions(r->app, r->store, &r->auth, codes, n);
+	if (rc != 0)
+		return api_account_error(w, rc, "regions");
+	return api_subscriptions_get(r, w);
+}
+
+int
+api_subscriptions_get(struct http_req *r, struct http_resp *w)
+{
+	const char **codes;
+	json_t *list;
+	size_t i, n;
+	int rc;
+
+	rc = account_regions(r->app, r->store, r->arena, &r->auth, &codes, &n);
+	if (rc != 0)
+		return api_account_error(w, rc, NULL);
+	if ((list = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_string(codes[i]));
+	return resp_json(w, 200, json_pack("{s:o}", "regions", list));
+}

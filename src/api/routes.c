@@ -21,6 +21,11 @@ static const struct field_spec password_body[] = {
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
+static const struct field_spec subscriptions_body[] = {
+	{ "regions", F_LIST, 1, LIMIT_LIST_ITEMS, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
 static const struct field_spec status_body[] = {
 	{ "status", F_STRING, 1, 16, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL },
@@ -234,6 +239,10 @@ const struct route api_routes[] = {
 	    password_body, api_password, "password" },
 	{ HTTP_POST, "/api/v1/users", ROUTE_API, ROLE_ADMIN, NULL, user_body,
 	    api_user_add, "users" },
+	{ HTTP_GET, "/api/v1/me/subscriptions", ROUTE_API, ROLE_MEMBER, NULL,
+	    NULL, api_subscriptions_get, "subscriptions" },
+	{ HTTP_PUT, "/api/v1/me/subscriptions", ROUTE_API, ROLE_MEMBER, NULL,
+	    subscriptions_body, api_subscriptions_put, "subscriptions" },
 	{ HTTP_POST, "/api/v1/users/{id}/status", ROUTE_API, ROLES_STAFF, NULL,
 	    status_body, api_user_status, "user_status" },
 	{ HTTP_POST, "/api/v1/invites", ROUTE_API, ROLES_STAFF, NULL, NULL,

@@ -538,3 +538,69 @@ out:
 	arena_release(&a);
 	return rc;
 }
+
+int
+account_set_regions(struct app *app, struct store *s, const struct auth *who,
+    const char *const *codes, size_t n)
+{
+	int64_t ids[LIMIT_LIST_ITEMS];
+	struct region reg;
+	struct arena a;
+	char obj[64];
+	size_t i;
+	int rc;
+
+	if (n > LIMIT_LIST_ITEMS)
+		return ACCOUNT_BAD_REGION;
+	arena_init(&a);
+	if ((rc = from_store(store_begin(s))) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		rc = store_region_by_code(s, &a, codes[i], &reg);
+		if (rc != STORE_OK) {
+			rc = rc == STORE_NOTFOUND ? ACCOUNT_BAD_REGION :
+			    from_store(rc);
+			goto fail;
+		}
+		ids[i] = reg.id;
+	}
+	if ((rc = from_store(store_user_regions_set(s, who->user_id, ids,
+	    n))) != 0)
+		goto fail;
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)who->user_id);
+	if ((rc = from_store(audit_log(app, s, who->user_id, "user.regions",
+	    obj, ""))) != 0)
+		goto fail;
+	rc = from_store(store_commit(s));
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int
+account_regions(struct app *app, struct store *s, struct arena *a,
+    const struct auth *who, const char ***codes, size_t *n)
+{
+	struct region *all;
+	int64_t *ids;
+	size_t nall, nids, i, k, m = 0;
+	int rc;
+
+	*codes = NULL;
+	*n = 0;
+	if ((rc = from_store(store_user_regions_get(s, a, who->user_id, &ids,
+	    &nids))) != 0)
+		return rc;
+	if ((rc = from_store(store_region_list(s, a, &all, &nall))) != 0)
+		return rc;
+	*codes = arena_alloc(a, sizeof(**codes) * (nids ? nids : 1));
+	for (i = 0; i < nall; i++)
+		for (k = 0; k < nids; k++)
+			if (all[i].id == ids[k])
+				(*codes)[m++] = all[i].code;
+	*n = m;
+	return 0;
+}

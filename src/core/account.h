@@ -97,6 +97,14 @@ int	account_set_status(struct app *app, struct store *s,
 int	session_create(struct app *app, struct store *s, int64_t user_id,
 	    const char *kind, char token_out[TOKEN_CHARS + 1]);
 
+/* Replace the regions an account follows (for alerts, feeds and "also
+ * reported in"). ACCOUNT_BAD_REGION for an unknown code. Audited. */
+int	account_set_regions(struct app *app, struct store *s,
+	    const struct auth *who, const char *const *codes, size_t n);
+/* The codes of the regions the account follows, ordered by code. */
+int	account_regions(struct app *app, struct store *s, struct arena *a,
+	    const struct auth *who, const char ***codes, size_t *n);
+
 /* Resolve a presented token of the given kind into *who; ACCOUNT_DENIED
  * when unknown, expired or the account is suspended. */
 int	session_resolve(struct app *app, struct store *s, const char *token,

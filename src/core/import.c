@@ -244,7 +244,8 @@ static void
 core_why(struct row *r, const struct report_err *err)
 {
 	const char *field = err->field != NULL ? err->field : "";
-	const char *msg = err->msg != NULL ? err->msg : "invalid";
+	const char *msg = err->msg != NULL ? err->msg :
+	    "the report could not be filed";
 	char prefix[48];
 	size_t i;
 

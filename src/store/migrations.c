@@ -230,6 +230,7 @@ static const char m002_core_loop[] =
  * counters holds the aggregates that statistics and the transparency
  * report publish; they are not linked to any row and outlive the purge:
  *   metric		key
+ *   reports		month "2026-11", region code, ""
  *   incidents		month "2026-11", type name, region code
  *   help_outcome	month, outcome name, ""
  *   police_views	quarter "2026-Q4", "", ""
