@@ -5,7 +5,7 @@ JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 300
 CMAKE	?= cmake
 
-.PHONY: all build run check deps asan fuzz-build fuzz clean
+.PHONY: all build run check deps asan fuzz-build fuzz clean bench-screen
 
 all: build
 
@@ -50,5 +50,10 @@ fuzz: deps fuzz-build
 		ctest --output-on-failure -L fuzz; \
 		rc=$$?; $(CMAKE) -DFUZZ_SECONDS=10 . >/dev/null; exit $$rc
 
+# Not part of check: minutes of seeding and load, figures not pass/fail.
+# See docs/BENCHMARKS.md; BENCH_ALERTS=10000 makes a quick run.
+bench-screen:
+	@sh bench/screen
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-bench

@@ -14,9 +14,11 @@
 
 static const char usage[] =
     "usage: lookout user add --data DIR --role member|outreach|admin|liaison\n"
-    "                        --name NAME [--region CODE]...\n"
+    "                        --name NAME [--region CODE]... [--org NAME]\n"
     "\n"
-    "Add an account. The password is read from standard input.\n";
+    "Add an account. The password is read from standard input. Accounts\n"
+    "belong to the organisation made by init unless --org names another\n"
+    "(made when missing), for a network of organisations on one instance.\n";
 
 int
 cmd_user(int argc, char **argv)
@@ -26,10 +28,11 @@ cmd_user(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "region", required_argument, NULL, 'g' },
+		{ "org", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *rolename = NULL, *name = NULL;
+	const char *dir = NULL, *rolename = NULL, *name = NULL, *org = NULL;
 	const char *regions[LIMIT_LIST_ITEMS];
 	char pw[LIMIT_PASSWORD_BYTES + 2];
 	struct store *s = NULL;
@@ -70,6 +73,9 @@ cmd_user(int argc, char **argv)
 			}
 			regions[nregions++] = optarg;
 			break;
+		case 'o':
+			org = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -93,7 +99,8 @@ cmd_user(int argc, char **argv)
 	if (app_open(&app, dir, 1) == -1)
 		goto wipe;
 	s = store_acquire(app.pool);
-	if ((c = org_ensure(&app, s, "lookout", &org_id)) != 0 ||
+	if ((c = org == NULL ? org_ensure(&app, s, "lookout", &org_id) :
+	    org_named(&app, s, 0, org, &org_id)) != 0 ||
 	    (c = account_create(&app, s, 0, org_id, role, name, pw, regions,
 	    nregions, &uid)) != 0) {
 		cli_error("cannot add the account: %s", account_strerror(c));

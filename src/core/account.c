@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -132,25 +133,92 @@ name_key(const struct app *app, const char *name, uint8_t out[HASH_BYTES])
 	sodium_memzero(low, sizeof(low));
 }
 
+/*
+ * The instance's own organisation: the one init made, remembered in the
+ * settings so that further organisations (user add --org) never take its
+ * place. Made on first use.
+ */
 int
 org_ensure(struct app *app, struct store *s, const char *name, int64_t *id)
 {
+	const char *why;
+	long long v;
 	struct arena a;
 	struct org o;
+	char *val, num[32];
 	int rc;
 
 	arena_init(&a);
+	rc = store_meta_get(s, &a, "home_org", &val);
+	if (rc == STORE_OK && parse_int(val, 1, INT64_MAX, &v, &why) == 0) {
+		*id = (int64_t)v;
+		goto out;
+	}
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		goto out;
+	if ((rc = store_begin(s)) != 0)
+		goto out;
 	rc = store_org_first(s, &a, &o);
+	if (rc == STORE_NOTFOUND) {
+		o.id = random_id();
+		o.name = (char *)name;
+		o.created_at = (int64_t)time(NULL);
+		rc = store_org_insert(s, &o);
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)o.id);
+	if (rc != STORE_OK || (rc = store_meta_set(s, "home_org", num)) != 0) {
+		store_rollback(s);
+		goto out;
+	}
+	if ((rc = store_commit(s)) == STORE_OK)
+		*id = o.id;
+out:
+	arena_release(&a);
+	return from_store(rc);
+}
+
+int
+org_named(struct app *app, struct store *s, int64_t actor, const char *name,
+    int64_t *id)
+{
+	struct arena a;
+	struct org o;
+	char obj[64];
+	int rc;
+
+	if (*name == '\0' || strlen(name) > LIMIT_TEXT_BYTES ||
+	    !text_valid(name, strlen(name), 0))
+		return ACCOUNT_BAD_NAME;
+	arena_init(&a);
+	rc = store_org_by_name(s, &a, name, &o);
 	if (rc == STORE_OK) {
 		*id = o.id;
 		goto out;
 	}
 	if (rc != STORE_NOTFOUND)
 		goto out;
+	/* The home organisation exists before any other. */
+	if ((rc = org_ensure(app, s, name, id)) != 0) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	rc = store_org_by_name(s, &a, name, &o);
+	if (rc == STORE_OK) {
+		*id = o.id;
+		goto out;
+	}
+	if ((rc = store_begin(s)) != 0)
+		goto out;
 	o.id = random_id();
 	o.name = (char *)name;
 	o.created_at = (int64_t)time(NULL);
-	if ((rc = store_org_insert(s, &o)) == STORE_OK)
+	snprintf(obj, sizeof(obj), "org:%lld", (long long)o.id);
+	if ((rc = store_org_insert(s, &o)) != 0 ||
+	    (rc = audit_log(app, s, actor, "org.add", obj, "")) != 0) {
+		store_rollback(s);
+		goto out;
+	}
+	if ((rc = store_commit(s)) == STORE_OK)
 		*id = o.id;
 out:
 	arena_release(&a);

@@ -60,6 +60,9 @@ int	account_password_valid(const char *pw);
 
 int	org_ensure(struct app *app, struct store *s, const char *name,
 	    int64_t *org_id);
+/* The organisation called name, made when missing (audited). */
+int	org_named(struct app *app, struct store *s, int64_t actor,
+	    const char *name, int64_t *org_id);
 
 int	region_add(struct app *app, struct store *s, int64_t actor,
 	    const char *code, const char *name, const char *parent_code);

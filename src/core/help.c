@@ -313,7 +313,6 @@ help_create(struct app *app, struct store *s, const struct help_in *in,
 	    detail[32];
 	struct buf bc, bt, bw;
 	struct store_case c;
-	struct org org;
 	struct arena a;
 	int rc;
 
@@ -355,13 +354,11 @@ help_create(struct app *app, struct store *s, const struct help_in *in,
 
 	if ((rc = loop_rc(store_begin(s))) != 0)
 		goto out;
-	if ((rc = store_org_first(s, &a, &org)) != 0) {
-		if (rc == STORE_NOTFOUND)
-			log_error("help: no organisation to take help "
-			    "requests (run lookout init)");
+	/* Public requests go to the instance's own organisation. */
+	if ((rc = org_ensure(app, s, "lookout", &c.org_id)) != 0) {
+		rc = rc == ACCOUNT_UNAVAILABLE ? STORE_BUSY : STORE_ERR;
 		goto fail;
 	}
-	c.org_id = org.id;
 	if ((rc = fresh_ref(app, s, &a, c6, c.ref_hash)) != 0)
 		goto fail;
 	c.has_ref = 1;

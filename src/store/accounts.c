@@ -73,9 +73,29 @@ store_org_first(struct store *s, struct arena *a, struct org *out)
 	int rc;
 
 	rc = store_stmt_prepare(s, "SELECT id, name, created_at FROM orgs "
-	    "ORDER BY id LIMIT 1", &st);
+	    "ORDER BY created_at, id LIMIT 1", &st);
 	if (rc != 0)
 		goto out;
+	if ((rc = store_stmt_row(s, st)) != 0)
+		goto out;
+	org_row(a, st, out);
+out:
+	db_finalize(st);
+	return rc;
+}
+
+int
+store_org_by_name(struct store *s, struct arena *a, const char *name,
+    struct org *out)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = store_stmt_prepare(s, "SELECT id, name, created_at FROM orgs "
+	    "WHERE name = $1 ORDER BY created_at, id LIMIT 1", &st);
+	if (rc != 0)
+		goto out;
+	db_bind_text(st, 1, name);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
 	org_row(a, st, out);

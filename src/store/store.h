@@ -81,7 +81,10 @@ struct org {
 int	store_org_insert(struct store *s, const struct org *o);
 int	store_org_get(struct store *s, struct arena *a, int64_t id,
 	    struct org *out);
+/* The organisation created first (the instance's own). */
 int	store_org_first(struct store *s, struct arena *a, struct org *out);
+int	store_org_by_name(struct store *s, struct arena *a, const char *name,
+	    struct org *out);
 
 /* Regions form a tree; parent_id is 0 for a root. */
 struct region {

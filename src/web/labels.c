@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/help.h"
 #include "web/web.h"
 #include "web/web_internal.h"
 #include "util/banned.h"
@@ -65,6 +66,44 @@ static const struct label polices[] = {
 	{ NULL, NULL }
 };
 
+/* What the person who asked for help reads about her request. */
+static const struct label help_statuses[] = {
+	{ "open", N_("We have your request. A support worker will contact "
+	    "you soon, the way you chose.") },
+	{ "claimed", N_("A support worker is looking after your request and "
+	    "will contact you the way you chose.") },
+	{ "closed", N_("A support worker has followed up your request and "
+	    "closed it. If you need help again, you can send a new "
+	    "request.") },
+	{ "withdrawn", N_("You withdrew this request. What you wrote has been "
+	    "erased.") },
+	{ NULL, NULL }
+};
+
+static const struct label case_statuses[] = {
+	/* TRANSLATORS: a case nobody has taken yet. */
+	{ "open", N_("Waiting") },
+	/* TRANSLATORS: a case a support worker has taken. */
+	{ "claimed", N_("Taken") },
+	{ "closed", N_("Closed") },
+	{ "withdrawn", N_("Withdrawn") },
+	{ NULL, NULL }
+};
+
+static const struct label methods[] = {
+	{ "phone", N_("Phone call") },
+	{ "sms", N_("Text message") },
+	{ "email", N_("Email") },
+	{ "dropin", N_("Drop-in") },
+	{ NULL, NULL }
+};
+
+static const struct label tiers[] = {
+	{ "anonymous", N_("Shared anonymously") },
+	{ "full", N_("Shared in full") },
+	{ NULL, NULL }
+};
+
 const char *const web_ident_kinds[] = { "phone", "email", "plate", "handle",
 	"name", NULL };
 const char *const web_screen_kinds[] = { "phone", "email", "plate",
@@ -120,6 +159,114 @@ const char *
 web_police_label(const char *police)
 {
 	return find(polices, police);
+}
+
+const char *
+web_help_status_text(const char *status)
+{
+	return find(help_statuses, status);
+}
+
+const char *
+web_case_status_label(const char *status)
+{
+	return find(case_statuses, status);
+}
+
+const char *
+web_method_label(const char *method)
+{
+	return find(methods, method);
+}
+
+const char *
+web_tier_label(const char *tier)
+{
+	return find(tiers, tier);
+}
+
+const char *
+web_priority_label(int priority)
+{
+	switch (priority) {
+	case 1:		return N_("In danger now");
+	case 2:		return N_("Under 18");
+	/* TRANSLATORS: someone forces her to work, or holds her ID or
+	 * money. */
+	case 3:		return N_("Coercion");
+	default:	return N_("Other");
+	}
+}
+
+const char *
+web_outcome_label(const char *outcome)
+{
+	size_t i;
+
+	if (outcome == NULL)
+		return "";
+	for (i = 0; i < OUTCOME_COUNT; i++)
+		if (strcmp(outcome, case_outcome_names[i]) == 0)
+			return case_outcome_labels[i];
+	return outcome;
+}
+
+/* Each language by its own name, so she finds hers whatever the page's
+ * language; "other" is the one that is translated. */
+static const struct label help_langs[] = {
+	{ "en", "English" },
+	{ "fr", "Français" },
+	{ "zh-Hans", "中文" },
+	{ "es", "Español" },
+	{ "tl", "Tagalog" },
+	{ "vi", "Tiếng Việt" },
+	{ "ko", "한국어" },
+	{ "other", N_("Another language") },
+	{ NULL, NULL }
+};
+
+const char *const web_help_langs[] = { "en", "fr", "zh-Hans", "es", "tl",
+	"vi", "ko", "other", NULL };
+
+const char *
+web_help_lang_text(const char *lang, const char *code)
+{
+	if (code != NULL && strcmp(code, "other") == 0)
+		return tr(lang, N_("Another language"));
+	return find(help_langs, code);
+}
+
+void
+web_needs(struct buf *b, const char *lang, int64_t needs)
+{
+	int i, first = 1;
+
+	for (i = 0; i < NEED_COUNT; i++) {
+		if (!(needs & ((int64_t)1 << i)))
+			continue;
+		html_printf(b, lang, "%R%t", first ? "" : ", ",
+		    help_need_labels[i]);
+		first = 0;
+	}
+}
+
+void
+web_waiting(struct buf *b, const char *lang, int64_t seconds)
+{
+	/* Counts are at least 2, so "hours" and "days" need no singular
+	 * in any language we speak. */
+	if (seconds < 3600)
+		html_printf(b, lang, "%t", N_("less than an hour"));
+	else if (seconds < 2 * 3600)
+		html_printf(b, lang, "%t", N_("about an hour"));
+	else if (seconds < 48 * 3600)
+		html_printf(b, lang, "%lld %t", (long long)(seconds / 3600),
+		    /* TRANSLATORS: after a number, at least 2. */
+		    N_("hours"));
+	else
+		html_printf(b, lang, "%lld %t", (long long)(seconds / 86400),
+		    /* TRANSLATORS: after a number, at least 2. */
+		    N_("days"));
 }
 
 void
@@ -216,5 +363,24 @@ const char *const web_core_msgids[] = {
 	N_("the value is longer than 256 bytes"),
 	N_("the value holds control characters or invalid UTF-8"),
 	N_("unknown kind of identifier"),
+	/* core/help.c help_need_labels[]: what a help request asks for */
+	N_("Safety planning"),
+	/* TRANSLATORS: leaving a bad situation (a workplace, a partner, a
+	 * trafficker). */
+	N_("Leaving a situation"),
+	N_("Legal help"),
+	N_("Health care"),
+	N_("Housing"),
+	N_("Immigration"),
+	N_("Money"),
+	N_("Something else"),
+	/* core/help.c case_outcome_labels[]: how a case ended */
+	N_("Contacted"),
+	N_("Safety plan made"),
+	N_("Left the situation"),
+	N_("Referred"),
+	N_("Supported a police report"),
+	N_("Could not reach"),
+	N_("Withdrawn"),
 	NULL
 };

@@ -233,4 +233,82 @@ extern const struct field_spec web_f_screen[];
 int	web_screen(struct http_req *r, struct http_resp *w);
 int	web_screen_post(struct http_req *r, struct http_resp *w);
 
+/* The words of the help loop (labels.c). Each returns a msgid, never
+ * NULL; an unknown value is shown as itself. */
+const char	*web_help_status_text(const char *status);	/* requester */
+const char	*web_case_status_label(const char *status);	/* staff */
+const char	*web_priority_label(int priority);
+const char	*web_method_label(const char *method);
+const char	*web_tier_label(const char *tier);
+const char	*web_outcome_label(const char *outcome);
+/* The languages a help request offers, ending with NULL, and the text
+ * for one (its own name, "Another language" translated, or the code as
+ * it is): text, not a msgid. */
+extern const char *const web_help_langs[];
+const char	*web_help_lang_text(const char *lang, const char *code);
+/* "Safety planning, Housing": the translated names of the bits of
+ * needs, escaped, into b. */
+void	web_needs(struct buf *b, const char *lang, int64_t needs);
+/* How long something has waited, in words ("3 days"), into b. */
+void	web_waiting(struct buf *b, const char *lang, int64_t seconds);
+
+/* help.c: the public help request, its status and withdrawal. */
+extern const struct field_spec web_f_help[];
+extern const struct field_spec web_f_help_ref[];
+int	web_help(struct http_req *r, struct http_resp *w);
+int	web_help_post(struct http_req *r, struct http_resp *w);
+int	web_help_status(struct http_req *r, struct http_resp *w);
+int	web_help_status_post(struct http_req *r, struct http_resp *w);
+int	web_help_withdraw(struct http_req *r, struct http_resp *w);
+
+/* cases.c: staff work the cases; a case from a report. */
+extern const struct field_spec web_q_cases[];
+extern const struct field_spec web_f_case_note[];
+extern const struct field_spec web_f_case_close[];
+int	web_cases(struct http_req *r, struct http_resp *w);
+int	web_case_view(struct http_req *r, struct http_resp *w);
+int	web_case_claim(struct http_req *r, struct http_resp *w);
+int	web_case_note(struct http_req *r, struct http_resp *w);
+int	web_case_close(struct http_req *r, struct http_resp *w);
+int	web_case_from_report(struct http_req *r, struct http_resp *w);
+
+/* police.c: what a liaison sees. */
+int	web_police(struct http_req *r, struct http_resp *w);
+
+/* stats.c: the public statistics, their CSV, the transparency page. */
+extern const struct field_spec web_q_stats_csv[];
+int	web_stats(struct http_req *r, struct http_resp *w);
+int	web_stats_csv(struct http_req *r, struct http_resp *w);
+int	web_transparency(struct http_req *r, struct http_resp *w);
+
+/*
+ * The pieces of the statistics that are pure rendering, for the tests.
+ * A count is drawn or written only as its published form: a cell below
+ * k is "<k" (c->shown), and its true count is never read, so the output
+ * is the same whatever it is. label(lang, row) gives the text of a row.
+ */
+struct stat_cell;
+typedef const char *(*web_row_label)(const char *lang, const char *row);
+/* An inline SVG bar chart (presentation attributes only: the CSP
+ * forbids style attributes); id makes its pattern's id unique on the
+ * page. A cell below k is a hatched bar as long as k, labelled "<k". */
+void	web_bar_chart(struct buf *b, const char *lang, const char *id,
+	    const struct stat_cell *c, size_t n, int k, web_row_label label);
+/* The same cells as CSV (RFC 4180, CRLF): a header row "head,count_col",
+ * then one row per cell with its code and published value. */
+void	web_stats_csv_rows(struct buf *b, const char *head,
+	    const char *count_col, const struct stat_cell *c, size_t n);
+/* One CSV field: quoted when it holds a comma, quote, CR or LF (quotes
+ * doubled); a field that a spreadsheet would run as a formula (= + - @
+ * tab CR first) gets a leading apostrophe. */
+void	web_csv_field(struct buf *b, const char *s);
+
+/* me.c: a member's regions, and deleting her account. */
+extern const struct field_spec web_f_me_regions[];
+extern const struct field_spec web_f_me_delete[];
+int	web_me_regions(struct http_req *r, struct http_resp *w);
+int	web_me_regions_post(struct http_req *r, struct http_resp *w);
+int	web_me_delete(struct http_req *r, struct http_resp *w);
+int	web_me_delete_post(struct http_req *r, struct http_resp *w);
+
 #endif
