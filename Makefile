@@ -5,7 +5,8 @@ JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 300
 CMAKE	?= cmake
 
-.PHONY: all build run check deps asan fuzz-build fuzz clean bench-screen
+.PHONY: all build run check check-pg check-e2e deps asan fuzz-build fuzz clean bench-screen \
+	valgrind
 
 all: build
 
@@ -37,13 +38,40 @@ run: deps build
 
 check: deps build asan fuzz-build
 	@echo "== unit and integration tests =="
-	@cd build && ctest -j$(JOBS) --output-on-failure
+	@cd build && ctest -j$(JOBS) --output-on-failure -LE "pg|e2e"
 	@echo "== the same tests under ASan and UBSan =="
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest -j$(JOBS) --output-on-failure
+		ctest -j$(JOBS) --output-on-failure -LE pg
 	@echo "== fuzzers, briefly, on their corpora =="
 	@cd build-fuzz && ctest -j$(JOBS) --output-on-failure -L fuzz
+
+# The unit tests under valgrind's memcheck: a Debug build without the
+# sanitizers (which valgrind cannot run under). Any error or leak fails.
+VALGRIND ?= valgrind --error-exitcode=1 --leak-check=full -q \
+	--num-callers=30
+
+build-valgrind/Makefile:
+	@$(CMAKE) -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug \
+		-DLOOKOUT_SANITIZE=OFF >/dev/null
+
+valgrind: deps build-valgrind/Makefile
+	@$(CMAKE) --build build-valgrind -j$(JOBS)
+	@echo "== unit tests under valgrind =="
+	@cd build-valgrind && fail=0; for t in test_*; do \
+		[ -f "$$t" ] && [ -x "$$t" ] || continue; \
+		echo "-- $$t"; \
+		$(VALGRIND) ./$$t >$$t.valgrind.log 2>&1 || \
+			{ fail=1; tail -n 60 $$t.valgrind.log; }; \
+	done; exit $$fail
+
+# The integration suite again on a throwaway PostgreSQL cluster, and the
+# browser journeys in Chromium.
+check-pg: deps build
+	@cd build && ctest -j$(JOBS) --output-on-failure -L pg
+
+check-e2e: deps build
+	@cd build && ctest --output-on-failure -L e2e
 
 fuzz: deps fuzz-build
 	@cd build-fuzz && $(CMAKE) -DFUZZ_SECONDS=$(FUZZ_SECONDS) . >/dev/null && \
@@ -56,4 +84,4 @@ bench-screen:
 	@sh bench/screen
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench
+	rm -rf build build-asan build-fuzz build-bench build-valgrind

@@ -11,7 +11,8 @@ xgettext --language=C --from-code=UTF-8 --keyword=tr:2 --keyword=N_ \
 	--keyword=loop_invalid:3 --keyword=loop_invalid_at:5 \
 	--add-comments=TRANSLATORS: --package-name=lookout \
 	--msgid-bugs-address=translations@lookout.invalid --sort-by-file --add-location=file \
-	--omit-header -o po/lookout.pot.body src/web/*.c src/web/*.h src/core/*.c
+	--omit-header -o po/lookout.pot.body src/web/*.c src/web/*.h src/core/*.c \
+	src/print/*.c
 {
 	cat <<'HDR'
 # Messages of lookout, a bad-date reporting service.

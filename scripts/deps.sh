@@ -6,8 +6,17 @@ set -eu
 PACKAGES="
 	gcc make cmake pkg-config clang libclang-rt-14-dev
 	libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev
-	libcmocka-dev gettext python3 sqlite3
+	libseccomp-dev libcmocka-dev gettext python3 sqlite3 openssl
+	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core
+	fonts-noto-cjk poppler-utils zbar-tools valgrind
+	libcurl4-gnutls-dev zlib1g-dev chromium
+	libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3
 "
+# The browser tests run under node's test runner. A machine may bring its
+# own Node.js (20 or later); without one, Debian's.
+if ! command -v node >/dev/null 2>&1; then
+	PACKAGES="$PACKAGES nodejs npm"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -16,20 +25,49 @@ for p in $PACKAGES; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-echo "deps: installing$missing"
 SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	if command -v sudo >/dev/null 2>&1; then
-		SUDO=sudo
-	else
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then
 		echo "deps: missing packages:$missing" >&2
 		echo "deps: run this script as root to install them" >&2
 		exit 1
 	fi
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+# Postfix's smtp-sink, the SMTP server tests/integration/test_email.py
+# delivers to. The package is extracted into build/postfix, not
+# installed: this machine gets no mail server. The libraries it needs are
+# in PACKAGES above.
+SINK_DIR="$(cd "$(dirname "$0")/.." && pwd)/build/postfix"
+if [ ! -x "$SINK_DIR/usr/sbin/smtp-sink" ]; then
+	echo "deps: extracting postfix's smtp-sink into $SINK_DIR"
+	tmp=$(mktemp -d)
+	if ! (cd "$tmp" && apt-get download -qq postfix 2>/dev/null); then
+		$SUDO apt-get update -qq
+		(cd "$tmp" && apt-get download -qq postfix)
+	fi
+	mkdir -p "$SINK_DIR"
+	dpkg -x "$tmp"/postfix_*.deb "$SINK_DIR"
+	rm -rf "$tmp"
+fi
+
+# The browser tests' packages (playwright-core, axe-core), exactly as
+# tests/e2e/package-lock.json pins them. playwright-core never fetches a
+# browser: the tests drive Debian's chromium.
+E2E_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
+if [ ! -f "$E2E_DIR/node_modules/.package-lock.json" ] ||
+    [ "$E2E_DIR/package-lock.json" -nt \
+    "$E2E_DIR/node_modules/.package-lock.json" ]; then
+	echo "deps: npm ci in $E2E_DIR"
+	(cd "$E2E_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+	    npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -20,6 +20,9 @@ static const char usage[] =
     "  import        file reports from a CSV file\n"
     "  export        write the organisation's data as JSON\n"
     "  purge         destroy reports and help requests past retention\n"
+    "  backup        copy the database to a file while serving\n"
+    "  restore       put a backup back into a data dir\n"
+    "  sheet         write the printed bad-date sheet as a PDF\n"
     "\n"
     "Run 'lookout COMMAND --help' for a command's options.\n";
 
@@ -35,6 +38,9 @@ static const struct {
 	{ "import", cmd_import },
 	{ "export", cmd_export },
 	{ "purge", cmd_purge },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
+	{ "sheet", cmd_sheet },
 };
 
 int

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "core/account.h"
+#include "core/subscription.h"
 #include "util/limits.h"
 #include "util/banned.h"
 
@@ -136,39 +137,44 @@ api_user_status(struct http_req *r, struct http_resp *w)
 	    "status", status));
 }
 
+/* A member's alert regions and channels. email and sms are shown back
+ * to her alone (the read is audited); absent ones are "". */
 int
 api_subscriptions_put(struct http_req *r, struct http_resp *w)
 {
 	const char *codes[LIMIT_LIST_ITEMS];
-	json_t *regions = json_object_get(r->json, "regions"), *v;
-	size_t i, n = 0;
+	json_t *regions = json_object_get(r->json, "regions");
+	struct subscription_in in;
+	struct report_err err;
 	int rc;
 
-	json_array_foreach(regions, i, v) {
-		if (n == LIMIT_LIST_ITEMS)
-			break;
-		codes[n++] = json_string_value(v);
-	}
-	rc = account_set_regions(r->app, r->store, &r->auth, codes, n);
+	memset(&in, 0, sizeof(in));
+	memset(&err, 0, sizeof(err));
+	in.regions = codes;
+	in.nregions = api_strings(regions, codes, LIMIT_LIST_ITEMS);
+	/* Absent keeps, "" removes: only members that are there count. */
+	if (json_object_get(r->json, "email") != NULL)
+		in.email = api_str(r, "email");
+	if (json_object_get(r->json, "sms") != NULL)
+		in.sms = api_str(r, "sms");
+	in.lang = api_str(r, "lang");
+	rc = subscription_set(r->app, r->store, &r->auth, &in, r->lang, &err);
 	if (rc != 0)
-		return api_account_error(w, rc, "regions");
+		return api_report_error(w, rc, &err);
 	return api_subscriptions_get(r, w);
 }
 
 int
 api_subscriptions_get(struct http_req *r, struct http_resp *w)
 {
-	const char **codes;
-	json_t *list;
-	size_t i, n;
+	struct subscription sub;
 	int rc;
 
-	rc = account_regions(r->app, r->store, r->arena, &r->auth, &codes, &n);
+	rc = subscription_get(r->app, r->store, r->arena, &r->auth, r->lang,
+	    &sub);
 	if (rc != 0)
-		return api_account_error(w, rc, NULL);
-	if ((list = json_array()) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_string(codes[i]));
-	return resp_json(w, 200, json_pack("{s:o}", "regions", list));
+		return api_report_error(w, rc, NULL);
+	return resp_json(w, 200, json_pack("{s:o, s:s, s:s, s:s}", "regions",
+	    api_codes(sub.regions, sub.nregions), "email", sub.email, "sms",
+	    sub.sms, "lang", sub.lang));
 }

@@ -87,9 +87,11 @@ api_report_error(struct http_resp *w, int rc, const struct report_err *err)
 	case REPORT_FORBIDDEN:
 		return report_fail(w, 403, err, "your account cannot do this");
 	case REPORT_UNAVAILABLE:
-		resp_header(w, "Retry-After", "5");
-		return resp_error(w, 503, "the service is busy; try again in a "
-		    "few seconds", NULL);
+		/* A full disk says so (err->msg); otherwise it is busy. */
+		resp_header(w, "Retry-After", err != NULL && err->msg != NULL ?
+		    "60" : "5");
+		return report_fail(w, 503, err, "the service is busy; try "
+		    "again in a few seconds");
 	case REPORT_GONE:
 		return report_fail(w, 410, err, "this is no longer available");
 	default:

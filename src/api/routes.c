@@ -21,8 +21,13 @@ static const struct field_spec password_body[] = {
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 
+/* email and sms are checked by the core; F_STRING already refuses the
+ * control characters (CR, LF) a header injection needs. */
 static const struct field_spec subscriptions_body[] = {
 	{ "regions", F_LIST, 1, LIMIT_LIST_ITEMS, NULL, NULL },
+	{ "email", F_STRING, 0, LIMIT_IDENT_BYTES, NULL, NULL },
+	{ "sms", F_STRING, 0, LIMIT_IDENT_BYTES, NULL, NULL },
+	{ "lang", F_STRING, 0, 35, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 

@@ -1,11 +1,20 @@
 /*
- * lookout init --data DIR --admin NAME [--org NAME]
+ * lookout init --data DIR --admin NAME [--org NAME] [--db URL]
  *
  * Creates DIR (mode 0700) if needed, a fresh key in DIR/lookout.key, the
  * database DIR/lookout.db, the organisation and its first administrator.
  * It never overwrites: an existing key or database stops it.
+ *
+ * With --db postgresql://..., the database is that (existing, empty)
+ * PostgreSQL database instead: init sets up its schema and writes
+ * "db = URL" to DIR/lookout.conf, mode 0600 since the URL may hold a
+ * password. A database that already holds accounts stops it. The
+ * organisation and the administrator are made in one transaction, so a
+ * failed init leaves no half-made instance in a database it cannot
+ * delete.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +31,16 @@
 #include "util/banned.h"
 
 static const char usage[] =
-    "usage: lookout init --data DIR --admin NAME [--org NAME]\n"
+    "usage: lookout init --data DIR --admin NAME [--org NAME] [--db URL]\n"
     "\n"
     "Create a new lookout data dir: DIR/lookout.key (keep it secret and\n"
     "back it up separately), DIR/lookout.db, and the first administrator.\n"
-    "The administrator's password is read from standard input.\n";
+    "The administrator's password is read from standard input.\n"
+    "\n"
+    "  --db URL   keep the data in this empty PostgreSQL database instead\n"
+    "             (postgresql://USER:PASSWORD@HOST:PORT/NAME, created with\n"
+    "             createdb -T template0 -E UTF8 --locale=C NAME); the URL\n"
+    "             is saved in DIR/lookout.conf, mode 0600\n";
 
 static int
 exists(const char *path)
@@ -36,6 +50,38 @@ exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* Write DIR/lookout.conf with the db key, mode 0600, never over an
+ * existing file. The URL is not echoed in any message. */
+static int
+write_conf(const char *path, const char *url)
+{
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		cli_error("cannot create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0600) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	fprintf(f, "# written by lookout init; holds the database password\n"
+	    "db = %s\n", url);
+	if (fflush(f) != 0 || fsync(fileno(f)) == -1) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		fclose(f);
+		unlink(path);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
@@ -43,16 +89,17 @@ cmd_init(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "org", required_argument, NULL, 'o' },
+		{ "db", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *admin = NULL, *org = "lookout";
-	char keypath[4096], dbpath[4096], pw[LIMIT_PASSWORD_BYTES + 2];
-	char err[512];
+	const char *dir = NULL, *admin = NULL, *org = "lookout", *url = NULL;
+	char keypath[4096], dbpath[4096], confpath[4096];
+	char pw[LIMIT_PASSWORD_BYTES + 2], err[512];
 	struct app app;
 	struct store *s = NULL;
-	int64_t org_id, uid;
-	int c, rc = 1, made_key = 0, made_db = 0;
+	int64_t org_id, uid, nusers;
+	int c, rc = 1, made_key = 0, made_db = 0, made_conf = 0, tx = 0;
 
 	memset(&app, 0, sizeof(app));
 	optind = 0;
@@ -66,6 +113,9 @@ cmd_init(int argc, char **argv)
 			break;
 		case 'o':
 			org = optarg;
+			break;
+		case 'b':
+			url = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -92,6 +142,22 @@ cmd_init(int argc, char **argv)
 	}
 	snprintf(keypath, sizeof(keypath), "%s/lookout.key", dir);
 	snprintf(dbpath, sizeof(dbpath), "%s/lookout.db", dir);
+	snprintf(confpath, sizeof(confpath), "%s/lookout.conf", dir);
+	if (url != NULL && *url == '\0')
+		url = NULL;
+	/* Checked as lookout.conf's key will be, before anything is made. */
+	config_defaults(&app.cfg);
+	if (url != NULL && config_set(&app.cfg, "db", url, err,
+	    sizeof(err)) == -1) {
+		cli_error("--db: %s", err);
+		return EXIT_USAGE;
+	}
+	if (url != NULL && exists(confpath)) {
+		cli_error("'%s' exists; init --db writes it (move it aside, or "
+		    "run init without --db and add the db key yourself)",
+		    confpath);
+		return 1;
+	}
 	if (exists(keypath) || exists(dbpath)) {
 		cli_error("'%s' already holds a lookout instance; refusing to "
 		    "overwrite it (choose another --data dir)", dir);
@@ -119,11 +185,25 @@ cmd_init(int argc, char **argv)
 	made_key = 1;
 	if (keys_load(&app.keys, keypath) == -1)
 		goto out;
-	if ((s = store_open(dir, NULL, 1, err, sizeof(err))) == NULL) {
+	if ((s = store_open(dir, url, 1, err, sizeof(err))) == NULL) {
 		cli_error("%s", err);
 		goto out;
 	}
-	made_db = 1;
+	made_db = url == NULL;
+	if ((c = store_begin(s)) != 0) {
+		cli_error("cannot lock the database");
+		goto out;
+	}
+	tx = 1;
+	if ((c = store_user_count(s, &nusers)) != 0) {
+		cli_error("cannot read the database");
+		goto out;
+	}
+	if (nusers > 0) {
+		cli_error("the database already holds a lookout instance; "
+		    "refusing to overwrite it (give an empty database)");
+		goto out;
+	}
 	if ((c = org_ensure(&app, s, org, &org_id)) != 0 ||
 	    (c = account_create(&app, s, 0, org_id, ROLE_ADMIN, admin, pw,
 	    NULL, 0, &uid)) != 0 ||
@@ -132,11 +212,23 @@ cmd_init(int argc, char **argv)
 		    account_strerror(c));
 		goto out;
 	}
+	if (url != NULL) {
+		if (write_conf(confpath, url) == -1)
+			goto out;
+		made_conf = 1;
+	}
+	tx = 0;
+	if (store_commit(s) != 0) {
+		cli_error("cannot commit the new instance to the database");
+		goto out;
+	}
 	printf("created %s with administrator account %lld\n", dir,
 	    (long long)uid);
 	rc = 0;
 out:
 	sodium_memzero(pw, sizeof(pw));
+	if (tx)
+		store_rollback(s);
 	if (s != NULL)
 		store_close(s);
 	keys_wipe(&app.keys);
@@ -151,6 +243,8 @@ out:
 			snprintf(p, sizeof(p), "%s-shm", dbpath);
 			unlink(p);
 		}
+		if (made_conf)
+			unlink(confpath);
 		if (made_key)
 			unlink(keypath);
 	}

@@ -10,6 +10,7 @@
 
 #include "core/audit.h"
 #include "core/loop_int.h"
+#include "core/outbox.h"
 #include "core/report.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -54,7 +55,7 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 	struct arena a;
 	struct buf val;
 	char today[11], obj[64];
-	size_t i;
+	size_t i, queued = 0;
 	int rc;
 
 	arena_init(&a);
@@ -150,8 +151,12 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = loop_rc(audit_log(app, s, who->user_id, "alert.publish",
 	    obj, in->severity))) != 0)
 		goto fail;
+	/* Its messages are queued with it, or neither is. */
+	if ((rc = outbox_enqueue_alert(app, s, al.id, &queued)) != 0)
+		goto fail;
 	if ((rc = loop_rc(store_commit(s))) != 0)
 		goto out;
+	outbox_committed(queued);
 	for (i = 0; i < in->nidents; i++)
 		screen_index_add(ident_kind_parse(in->idents[i].kind), norm[i],
 		    al.id);
@@ -344,6 +349,28 @@ alert_list(struct app *app, struct store *s, struct arena *a,
 		if ((rc = fill_alert(s, a, &sa[i], &(*out)[i])) != 0)
 			return rc;
 	*n = ns;
+	return 0;
+}
+
+int
+alert_list_since(struct app *app, struct store *s, struct arena *a,
+    const struct auth *who, const char *region, const char *since,
+    struct alert **out, size_t *n, struct report_err *err)
+{
+	size_t i, kept = 0;
+	int y, m, d, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (since == NULL || parse_date(since, &y, &m, &d) == -1)
+		return loop_invalid(err, "since", "give the date as YYYY-MM-DD");
+	if ((rc = alert_list(app, s, a, who, region, out, n, err)) != 0)
+		return rc;
+	/* issued_on is "YYYY-MM-DD", so the dates compare as strings. */
+	for (i = 0; i < *n; i++)
+		if (strcmp((*out)[i].issued_on, since) >= 0)
+			(*out)[kept++] = (*out)[i];
+	*n = kept;
 	return 0;
 }
 

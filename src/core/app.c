@@ -10,6 +10,12 @@
 int
 app_open(struct app *app, const char *dir, int pool_size)
 {
+	return app_open_db(app, dir, pool_size, NULL);
+}
+
+int
+app_open_db(struct app *app, const char *dir, int pool_size, const char *db)
+{
 	char path[4096], err[512];
 	struct stat st;
 
@@ -29,6 +35,13 @@ app_open(struct app *app, const char *dir, int pool_size)
 	snprintf(path, sizeof(path), "%s/lookout.conf", dir);
 	if (config_load(&app->cfg, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "lookout: %s\n", err);
+		return -1;
+	}
+	/* The flag's value is checked as the file's would be; the error
+	 * never echoes it (a URL may hold a password). */
+	if (db != NULL &&
+	    config_set(&app->cfg, "db", db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "lookout: --db: %s\n", err);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/lookout.key", dir);

@@ -20,6 +20,9 @@ struct app {
 /* Open the data dir for serving or for a CLI command: config, key file
  * and database. On failure prints the reason to stderr and returns -1. */
 int	app_open(struct app *app, const char *data_dir, int pool_size);
+/* The same, with db (when not NULL) in place of the config's 'db'. */
+int	app_open_db(struct app *app, const char *data_dir, int pool_size,
+	    const char *db);
 void	app_close(struct app *app);
 
 #endif

@@ -94,7 +94,8 @@ config_set(struct config *c, const char *key, const char *v, char *err,
 	if (strcmp(key, "listen") == 0)
 		return config_set_listen(c, v, err, errlen);
 	if (strcmp(key, "db") == 0) {
-		if (*v != '\0' && strncmp(v, "postgresql://", 13) != 0) {
+		if (*v != '\0' && strncmp(v, "postgresql://", 13) != 0 &&
+		    strncmp(v, "postgres://", 11) != 0) {
 			snprintf(err, errlen, "'db' must be empty (SQLite in "
 			    "the data dir) or a postgresql:// URL");
 			return -1;

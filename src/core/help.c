@@ -368,14 +368,16 @@ help_create(struct app *app, struct store *s, const struct help_in *in,
 	snprintf(detail, sizeof(detail), "priority=%d", c.priority);
 	if ((rc = audit_log(app, s, 0, "help.create", obj, detail)) != 0)
 		goto fail;
-	if ((rc = loop_rc(store_commit(s))) != 0)
+	if ((rc = store_commit(s)) != 0) {
+		rc = loop_store_fail(err, rc);
 		goto out;
+	}
 	snprintf(ref, 16, "H-%.4s-%.2s", c6, c6 + 4);
 	goto out;
 fail:
 	store_rollback(s);
 	/* Nothing exists without an organisation: not the caller's fault. */
-	rc = rc == STORE_NOTFOUND ? REPORT_ERR : loop_rc(rc);
+	rc = rc == STORE_NOTFOUND ? REPORT_ERR : loop_store_fail(err, rc);
 out:
 	sodium_memzero(contact, sizeof(contact));
 	sodium_memzero(c6, sizeof(c6));

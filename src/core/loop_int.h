@@ -10,6 +10,10 @@
 #include "store/store_loop.h"
 
 int	 loop_rc(int store_rc);
+/* loop_rc() for a write that failed; on a full disk also says so in err
+ * (when not NULL), so the answer can tell the person nothing was saved
+ * and why, rather than that the service is busy. */
+int	 loop_store_fail(struct report_err *err, int store_rc);
 int	 loop_invalid(struct report_err *err, const char *field,
 	    const char *msg);
 int	 loop_invalid_at(struct report_err *err, const char *list, size_t i,

@@ -60,6 +60,16 @@ loop_rc(int store_rc)
 }
 
 int
+loop_store_fail(struct report_err *err, int store_rc)
+{
+	if (store_rc == STORE_FULL && err != NULL) {
+		err->field = NULL;
+		err->msg = REPORT_MSG_FULL;
+	}
+	return loop_rc(store_rc);
+}
+
+int
 loop_invalid(struct report_err *err, const char *field, const char *msg)
 {
 	if (err != NULL) {
@@ -510,13 +520,15 @@ report_create(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = audit_log(app, s, who->user_id, "report.create", obj,
 	    matched ? "matched" : r.status)) != 0)
 		goto fail;
-	if ((rc = loop_rc(store_commit(s))) != 0)
+	if ((rc = store_commit(s)) != 0) {
+		rc = loop_store_fail(err, rc);
 		goto out;
+	}
 	*id = r.id;
 	goto out;
 fail:
 	store_rollback(s);
-	rc = loop_rc(rc);
+	rc = loop_store_fail(err, rc);
 out:
 	if (dj != NULL) {
 		sodium_memzero(dj, strlen(dj));

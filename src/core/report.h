@@ -34,6 +34,11 @@ enum report_rc {
 	REPORT_GONE = -7,	/* 410: expired invite, withdrawn report */
 };
 
+/* err->msg of a REPORT_UNAVAILABLE write that failed for lack of disk
+ * space (a translation msgid, as the validation messages are). */
+#define REPORT_MSG_FULL "the server's disk is full; nothing was saved " \
+	"(try again later)"
+
 struct report_err {
 	const char	*field;	/* "occurred_on", "identifiers[1].value" */
 	const char	*msg;	/* English, also the msgid */
@@ -194,6 +199,12 @@ int	alert_list(struct app *app, struct store *s, struct arena *a,
 	    size_t *n, struct report_err *err);
 int	alert_get(struct app *app, struct store *s, struct arena *a,
 	    int64_t id, struct alert *out);
+/* The same, only the alerts issued on or after since ("YYYY-MM-DD"),
+ * newest first: what the printed weekly sheet shows. A bad date is
+ * REPORT_INVALID with field "since". */
+int	alert_list_since(struct app *app, struct store *s, struct arena *a,
+	    const struct auth *who, const char *region, const char *since,
+	    struct alert **out, size_t *n, struct report_err *err);
 
 /* Feed tokens: the secret in a member's Atom feed URL. */
 int	feed_token_new(struct app *app, struct store *s, const struct auth *who,

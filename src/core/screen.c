@@ -35,7 +35,8 @@ struct entry {
  * is a suffix of at least four digits: it can only match entries of its
  * own bucket, so it looks at about one in ten thousand phones instead of
  * every entry (bench/screen, docs/BENCHMARKS.md). A bucket lists entry
- * positions in increasing order, so the answer is the full scan's.
+ * positions in increasing order, so the answer is the full scan's. Entries
+ * are only ever appended; removing one would have to renumber buckets.
  */
 #define SUFFIX_BUCKETS	10000
 

@@ -183,6 +183,11 @@ extern struct ratelimit *rl_help;	/* public help requests, per client */
 /* Prometheus metrics: requests by route and status, latency histogram. */
 void	metrics_observe(const char *route, int status, double seconds);
 int	metrics_render(struct buf *out);
+/* Add a source of further metrics: render appends complete families
+ * (HELP, TYPE, samples) and is called, from any thread, on every
+ * scrape. At most METRIC_SOURCES; set up at start, before serving. */
+#define METRIC_SOURCES	8
+int	metrics_add_source(int (*render)(struct buf *out));
 
 /* Form and query decoding (application/x-www-form-urlencoded). Returns
  * the number of pairs, or -1 when malformed (bad escape, invalid UTF-8,
@@ -207,6 +212,17 @@ int	json_decode_body(struct arena *a, const char *body, size_t len,
 struct http_server;
 struct http_server	*http_server_start(struct app *app, const char *host,
 			    int port);
+/* HTTPS instead of HTTP: the certificate chain and the private key as
+ * PEM text (NUL-terminated). Only TLS 1.2 and 1.3 are offered. Both
+ * strings must stay valid until http_server_stop(); the caller wipes the
+ * key after. */
+struct http_tls {
+	const char	*cert_pem;
+	const char	*key_pem;
+};
+struct http_server	*http_server_start_tls(struct app *app,
+			    const char *host, int port,
+			    const struct http_tls *tls);
 void			 http_server_stop(struct http_server *srv);
 /* The port actually bound (useful when 0 was asked for). */
 int			 http_server_port(const struct http_server *srv);

@@ -85,4 +85,22 @@ void	http_limits_free(void);
  * rl_screen when the server starts). */
 void	ratelimit_set_rate(struct ratelimit *rl, int per_minute);
 
+/*
+ * gzip.c. http_gzip_resp() compresses w's body in place, when its type
+ * is text (http_gzip_type) and it is over GZIP_MIN_BYTES, if r's
+ * Accept-Encoding takes gzip; it adds Vary: Accept-Encoding to every such
+ * response and Content-Encoding: gzip when it compressed. default_type is
+ * the type the server sends when w sets none. The server calls it once,
+ * right before the response goes to libmicrohttpd.
+ */
+#define GZIP_MIN_BYTES	512
+void	http_gzip_resp(struct http_req *r, struct http_resp *w,
+	    const char *default_type);
+/* Does an Accept-Encoding value take gzip (q > 0)? NULL: no. */
+int	http_gzip_accepted(const char *accept_encoding);
+/* Is a Content-Type one of the text types worth compressing? */
+int	http_gzip_type(const char *content_type);
+/* Append in, gzipped, to out; -1 when zlib fails or out's cap is hit. */
+int	http_gzip(const void *in, size_t len, struct buf *out);
+
 #endif

@@ -1,6 +1,8 @@
 /*
  * metrics.c: request counts by route and status and a latency histogram
- * by route, rendered in the Prometheus text format for GET /metrics.
+ * by route, rendered in the Prometheus text format for GET /metrics,
+ * followed by the families of the sources other modules add (the
+ * outbox's message counts).
  *
  * Labels are route names from the route tables (a fixed, small set) and
  * status codes, never anything a client sent, so the series stay few
@@ -38,6 +40,21 @@ struct route_metrics {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct route_metrics routes[METRIC_ROUTES];
 static size_t nroutes;
+static int (*sources[METRIC_SOURCES])(struct buf *);
+static size_t nsources;
+
+int
+metrics_add_source(int (*render)(struct buf *out))
+{
+	pthread_mutex_lock(&mu);
+	if (nsources == METRIC_SOURCES) {
+		pthread_mutex_unlock(&mu);
+		return -1;
+	}
+	sources[nsources++] = render;
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
 
 static struct route_metrics *
 find(const char *name)
@@ -155,6 +172,9 @@ metrics_render(struct buf *out)
 		label(out, m->name);
 		buf_printf(out, "\"} %llu\n", (unsigned long long)m->count);
 	}
+	for (i = 0; i < nsources; i++)
+		if (sources[i](out) == -1)
+			break;
 	pthread_mutex_unlock(&mu);
 	return out->overflow ? -1 : 0;
 }

@@ -249,6 +249,7 @@ queue(struct MHD_Connection *conn, struct exchange *x, struct http_req *r,
 
 	if (w->status < 100 || w->status > 599)
 		w->status = 200;
+	http_gzip_resp(r, w, default_type(r));
 	resp = MHD_create_response_from_buffer(w->body.len,
 	    w->body.len ? w->body.buf : empty, MHD_RESPMEM_MUST_COPY);
 	buf_wipe(&w->body);
@@ -676,11 +677,34 @@ bind_listen(const char *host, int port, int *bound)
 	return fd;
 }
 
+/* GnuTLS priorities: its defaults, without anything older than TLS 1.2. */
+#define TLS_PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 struct http_server *
 http_server_start(struct app *app, const char *host, int port)
 {
+	return http_server_start_tls(app, host, port, NULL);
+}
+
+struct http_server *
+http_server_start_tls(struct app *app, const char *host, int port,
+    const struct http_tls *tls)
+{
 	struct http_server *srv = NULL;
 	unsigned threads = LIMIT_THREADS < 2 ? 2 : LIMIT_THREADS;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem no_opts[] = {
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    tls != NULL ? (void *)tls->cert_pem : NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    tls != NULL ? (void *)tls->key_pem : NULL },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	int fd, bound = 0;
 
 	if (sodium_init() < 0) {
@@ -688,6 +712,15 @@ http_server_start(struct app *app, const char *host, int port)
 		return NULL;
 	}
 	pthread_once(&client_key_once, client_key_init);
+	if (tls != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			fprintf(stderr, "lookout: cannot serve TLS: this "
+			    "libmicrohttpd is built without it (serve plain "
+			    "HTTP behind a reverse proxy instead)\n");
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
 	if ((fd = bind_listen(host, port, &bound)) == -1)
 		return NULL;
 	srv = xcalloc(1, sizeof(*srv));
@@ -697,8 +730,7 @@ http_server_start(struct app *app, const char *host, int port)
 	http_limits_init();
 	if (app->cfg.screen_per_minute > 0)
 		ratelimit_set_rate(rl_screen, app->cfg.screen_per_minute);
-	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL,
 	    on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
@@ -708,10 +740,18 @@ http_server_start(struct app *app, const char *host, int port)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_ARRAY, tls != NULL ? tls_opts : no_opts,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
-		fprintf(stderr, "lookout: cannot start the HTTP server on "
-		    "%s:%d (out of memory or threads?)\n", host, bound);
+		if (tls != NULL)
+			fprintf(stderr, "lookout: cannot start the HTTPS "
+			    "server on %s:%d: check that --tls-cert and "
+			    "--tls-key are PEM files and that the key "
+			    "belongs to the certificate\n", host, bound);
+		else
+			fprintf(stderr, "lookout: cannot start the HTTP server "
+			    "on %s:%d (out of memory or threads?)\n", host,
+			    bound);
 		http_limits_free();
 		close(fd);
 		free(srv);

@@ -16,7 +16,8 @@
  *  - only functions both databases have (COALESCE, MAX, COUNT, length),
  *    INSERT ... ON CONFLICT, and UPDATE/DELETE ... RETURNING;
  *  - text comparison and ORDER BY on text assume bytewise ("C")
- *    collation, which PostgreSQL must be configured for.
+ *    collation, and lower() folds ASCII only: the PostgreSQL driver
+ *    refuses a database whose collation or ctype is not C.
  *
  * Return values: every int-returning operation returns 0 (step: 1 for a
  * row, 0 when done) or a negative enum store_rc, already classified by
@@ -106,6 +107,15 @@ struct db_driver {
 	/* Integrity of the database: 0 when sound, problems logged. */
 	int	 (*check)(struct db *db);
 
+	/* Backups, as store_backup() and store_restore() describe them.
+	 * Failures are described in err (and not logged: the CLI prints
+	 * them). NULL for a database that has tools of its own for this
+	 * (pg_dump): the store then says so. */
+	int	 (*backup)(struct db *db, const char *path, char *err,
+		    size_t errlen);
+	int	 (*restore)(const char *dir, const char *url, const char *path,
+		    char *err, size_t errlen);
+
 	/* The error classifier the driver uses for every failure: maps a
 	 * native error code (SQLite extended result code; PostgreSQL's
 	 * SQLSTATE packed as PostgreSQL's own MAKE_SQLSTATE does) to an enum
@@ -115,6 +125,14 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite;
+#ifdef LOOKOUT_POSTGRES
+extern const struct db_driver db_postgres;
+#endif
+
+/* The statement's verb and table for a log line ("INSERT INTO users",
+ * "SELECT FROM sessions"): enough to find the call, and never anything
+ * bound to it. For drivers' error messages. */
+void	db_sql_words(const char *sql, char *out, size_t len);
 
 static inline int
 db_exec(struct db *db, const char *sql)

@@ -294,6 +294,65 @@ static const char m003_help[] =
 	"	PRIMARY KEY (report_id, tier, quarter)\n"
 	")";
 
+/*
+ * 4: delivery: the contacts a member chose for her alerts, and the
+ * durable outbox of messages to send.
+ *
+ * subscriptions has one row per member who saved a choice (the regions
+ * themselves stay in user_regions): her email address and phone number,
+ * sealed and NULL when not chosen; keyed hashes of their normalised
+ * forms, so that an SMS "STOP" or a bounce finds her without unsealing
+ * every row; the language her messages are written in; and her
+ * unsubscribe token, as a hash to look it up and sealed to put it in
+ * each message.
+ *
+ * outbox has one row per message. Its recipient and its rendered text
+ * are sealed. state goes from queued to sent or to failed, never back.
+ * A sender claims queued rows by setting claimed_by (its own random id)
+ * and claimed_until; a claim that has expired (its sender died) is free
+ * to take again, so a crash leaves messages queued, not lost. user_id
+ * lets a member's queued messages go with her account or her choice to
+ * stop; alert_id says which alert a message carries.
+ */
+static const char m004_delivery[] =
+	"CREATE TABLE subscriptions (\n"
+	"	user_id		@INT PRIMARY KEY\n"
+	"			    REFERENCES users (id) ON DELETE CASCADE,\n"
+	"	email_sealed	@BLOB,\n"
+	"	email_hash	@BLOB CHECK (length(email_hash) = 32),\n"
+	"	sms_sealed	@BLOB,\n"
+	"	sms_hash	@BLOB CHECK (length(sms_hash) = 32),\n"
+	"	lang		TEXT NOT NULL,\n"
+	"	unsub_hash	@BLOB NOT NULL UNIQUE\n"
+	"			    CHECK (length(unsub_hash) = 32),\n"
+	"	unsub_sealed	@BLOB NOT NULL,\n"
+	"	created_at	@INT NOT NULL,\n"
+	"	updated_at	@INT NOT NULL\n"
+	");\n"
+	"CREATE INDEX subscriptions_email ON subscriptions (email_hash);\n"
+	"CREATE INDEX subscriptions_sms ON subscriptions (sms_hash);\n"
+	"CREATE TABLE outbox (\n"
+	"	id		@INT PRIMARY KEY CHECK (id > 0),\n"
+	"	channel		TEXT NOT NULL CHECK (channel IN ('email', 'sms')),\n"
+	"	user_id		@INT REFERENCES users (id) ON DELETE CASCADE,\n"
+	"	alert_id	@INT REFERENCES alerts (id) ON DELETE SET NULL,\n"
+	"	recipient_sealed @BLOB NOT NULL,\n"
+	"	body_sealed	@BLOB NOT NULL,\n"
+	"	state		TEXT NOT NULL CHECK (state IN\n"
+	"			    ('queued', 'sent', 'failed')),\n"
+	"	attempts	@INT NOT NULL CHECK (attempts >= 0),\n"
+	"	next_attempt_at	@INT NOT NULL,\n"
+	"	created_at	@INT NOT NULL,\n"
+	"	sent_at		@INT,\n"
+	"	claimed_by	@INT,\n"
+	"	claimed_until	@INT\n"
+	");\n"
+	"CREATE INDEX outbox_due ON outbox (state, channel, next_attempt_at);\n"
+	"CREATE INDEX outbox_claim ON outbox (claimed_by);\n"
+	"CREATE INDEX outbox_user ON outbox (user_id);\n"
+	"CREATE INDEX outbox_alert ON outbox (alert_id);\n"
+	"CREATE INDEX outbox_created ON outbox (created_at)";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
@@ -301,6 +360,7 @@ static const struct migration {
 	{ 1, m001_foundation },
 	{ 2, m002_core_loop },
 	{ 3, m003_help },
+	{ 4, m004_delivery },
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

@@ -8,6 +8,10 @@
  * deleted report's sealed bytes are overwritten, not left in free pages)
  * and defensive mode (no writable_schema tricks on a crafted file).
  *
+ * Backups and restores (sq_backup, sq_restore) use SQLite's online backup
+ * API; their comment says how a copy stays consistent while the server
+ * writes.
+ *
  * Statements are cached per connection, keyed by the SQL text's address
  * (confirmed against the text, in case an address is reused): the store's
  * SQL is string literals, so preparing is a hash lookup after the first
@@ -57,42 +61,6 @@ struct sq_db {
 
 static int	sq_classify(int, int);
 
-/*
- * The statement's verb and table for a log line ("INSERT INTO users",
- * "SELECT FROM sessions"): enough to find the call, and never anything
- * bound to it.
- */
-static void
-sql_words(const char *sql, char *out, size_t len)
-{
-	const char *p, *from;
-	size_t o = 0;
-	int words = 0;
-
-	while (isspace((unsigned char)*sql))
-		sql++;
-	if ((strncmp(sql, "SELECT", 6) == 0 ||
-	    strncmp(sql, "DELETE", 6) == 0) &&
-	    (from = strstr(sql, " FROM ")) != NULL) {
-		from += 6;
-		snprintf(out, len, "%.6s FROM %.*s", sql,
-		    (int)strcspn(from, " \t\n;()"), from);
-		return;
-	}
-	for (p = sql; *p != '\0' && o + 1 < len;) {
-		if (isspace((unsigned char)*p)) {
-			while (isspace((unsigned char)*p))
-				p++;
-			if (++words == 3 || *p == '\0')
-				break;
-			out[o++] = ' ';
-			continue;
-		}
-		out[o++] = *p++;
-	}
-	out[o] = '\0';
-}
-
 /* Classify rc, log it once at a level that fits, and return the
  * store_rc. */
 static int
@@ -103,7 +71,7 @@ fail(sqlite3 *h, const char *sql, int rc, int writing, const char *emsg)
 	size_t o = 0;
 	int src = sq_classify(rc, writing);
 
-	sql_words(sql, words, sizeof(words));
+	db_sql_words(sql, words, sizeof(words));
 	if (emsg == NULL)
 		emsg = sqlite3_errmsg(h);
 	/* One log line: a CHECK message quotes multi-line SQL. */
@@ -124,6 +92,12 @@ fail(sqlite3 *h, const char *sql, int rc, int writing, const char *emsg)
 		break;
 	case STORE_BUSY:
 		log_warn("store: %s: %s (database busy)", words, msg);
+		break;
+	case STORE_FULL:
+		/* EFBIG past RLIMIT_FSIZE reads as an I/O error, ENOSPC as
+		 * SQLITE_FULL: name the likely cause either way. */
+		log_error("store: %s: %s (out of disk space or over a file "
+		    "size limit? nothing was saved)", words, msg);
 		break;
 	default:
 		log_error("store: %s: %s", words, msg);
@@ -193,7 +167,7 @@ check_params(sqlite3_stmt *h, const char *sql)
 		snprintf(want, sizeof(want), "$%d", i);
 		name = sqlite3_bind_parameter_name(h, i);
 		if (name == NULL || strcmp(name, want) != 0) {
-			sql_words(sql, words, sizeof(words));
+			db_sql_words(sql, words, sizeof(words));
 			log_error("store: %s: parameter %d is not %s "
 			    "(number $1, $2, ... in order of first use)",
 			    words, i, want);
@@ -236,7 +210,7 @@ sq_prepare(struct db *db0, const char *sql, struct db_stmt **out)
 	if (rc != SQLITE_OK)
 		return fail(db->h, sql, rc, 0, NULL);
 	if (h == NULL || (tail != NULL && tail[strspn(tail, " \t\n;")])) {
-		sql_words(sql, words, sizeof(words));
+		db_sql_words(sql, words, sizeof(words));
 		log_error("store: %s: not exactly one statement", words);
 		sqlite3_finalize(h);
 		return STORE_ERR;
@@ -624,6 +598,425 @@ out:
 	return rc;
 }
 
+/*
+ * Backups (store_backup, store_restore).
+ *
+ * A backup is made with SQLite's online backup API, BACKUP_PAGES at a
+ * time, all of it inside one read transaction on the live database. In
+ * WAL mode a reader blocks no writer, so the server goes on serving while
+ * the copy is made; and the one snapshot makes the copy consistent however
+ * long it takes (without it, each write by the server would send the copy
+ * back to its first page). The price is that the server's checkpoints
+ * cannot pass the snapshot, so its WAL grows until the copy is done.
+ *
+ * The copy goes to PATH.tmp, is switched to rollback-journal mode so that
+ * it is one self-contained file, checked, synced, and renamed to PATH
+ * without replacing anything there.
+ *
+ * A restore checks the backup (integrity, and a schema this program can
+ * open) before it touches the data dir, then copies it with the same API
+ * into DIR/lookout.db under an exclusive lock: a server that has the
+ * database open holds it too, so the restore refuses rather than change
+ * a database under a running server. The copy is one transaction: if it
+ * fails, the database is as it was.
+ */
+#define BACKUP_PAGES		256	/* a step: 1 MiB of 4 KiB pages */
+#define BACKUP_PAUSE_MS		2	/* between steps, for the server */
+#define BACKUP_BUSY_TRIES	2500	/* of BACKUP_PAUSE_MS each */
+
+/* Remove path and the journal files SQLite may have made beside it. */
+static void
+unlink_db_files(const char *path)
+{
+	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+	char p[PATH_MAX + 16];
+	size_t i;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+		(void)unlink(p);
+	}
+}
+
+/* path as SQLite must be given it: never readable as a "file:" URI. */
+static int
+db_path(const char *path, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s%s", path[0] == '/' ? "" : "./", path);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int
+sync_path(const char *path, int dir)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY :
+	    O_NOFOLLOW));
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Sync the directory that holds path, so that a file made or renamed in
+ * it survives a power cut. */
+static int
+sync_parent(const char *path)
+{
+	char d[PATH_MAX];
+	char *slash;
+
+	if (snprintf(d, sizeof(d), "%s", path) >= (int)sizeof(d))
+		return -1;
+	if ((slash = strrchr(d, '/')) == NULL)
+		return sync_path(".", 1);
+	if (slash == d)
+		slash++;
+	*slash = '\0';
+	return sync_path(d, 1);
+}
+
+/* The text of the first column of sql's first row, into out. */
+static int
+handle_text(sqlite3 *h, const char *sql, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *v;
+	int rc;
+
+	*out = '\0';
+	if ((rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		snprintf(out, len, "%s", v != NULL ? (const char *)v : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* PRAGMA integrity_check on h; what names the file for err. */
+static int
+check_handle(sqlite3 *h, const char *what, char *err, size_t errlen)
+{
+	char v[200];
+	int rc;
+
+	if ((rc = handle_text(h, "PRAGMA integrity_check", v,
+	    sizeof(v))) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot check '%s': %s", what,
+		    sqlite3_errmsg(h));
+		return sq_classify(rc, 0);
+	}
+	if (strcmp(v, "ok") != 0) {
+		snprintf(err, errlen, "'%s' is damaged (integrity check: %s)",
+		    what, v);
+		return STORE_ERR;
+	}
+	return 0;
+}
+
+/* Copy the whole of src into dst, BACKUP_PAGES at a time. A busy step
+ * (a writer's lock on a rollback-journal source) is retried a while. */
+static int
+copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, char *err,
+    size_t errlen)
+{
+	sqlite3_backup *b;
+	int rc, frc, tries = 0;
+
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		snprintf(err, errlen, "cannot copy to '%s': %s", what,
+		    sqlite3_errmsg(dst));
+		return sq_classify(sqlite3_extended_errcode(dst), 1);
+	}
+	for (;;) {
+		rc = sqlite3_backup_step(b, BACKUP_PAGES);
+		if (rc == SQLITE_OK)
+			tries = 0;
+		else if ((rc & 0xff) != SQLITE_BUSY &&
+		    (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		else if (++tries == BACKUP_BUSY_TRIES)
+			break;
+		sqlite3_sleep(BACKUP_PAUSE_MS);
+	}
+	frc = sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE && frc != SQLITE_OK)
+		rc = frc;
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "cannot copy to '%s': %s%s", what,
+		    sqlite3_errstr(rc), sq_classify(rc, 1) == STORE_FULL ?
+		    " (out of disk space?)" : "");
+		return sq_classify(rc, 1);
+	}
+	return 0;
+}
+
+static int
+sq_backup(struct db *db0, const char *path, char *err, size_t errlen)
+{
+	struct sq_db *db = (struct sq_db *)db0;
+	struct stat sb;
+	sqlite3 *dst = NULL;
+	char tmp[PATH_MAX], tpath[PATH_MAX + 2], mode[16];
+	int fd, rc = STORE_ERR, made = 0, reading = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
+	    db_path(tmp, tpath, sizeof(tpath)) == -1) {
+		snprintf(err, errlen, "backup path too long: '%s'", path);
+		return STORE_ERR;
+	}
+	if (lstat(path, &sb) == 0) {
+		snprintf(err, errlen, "'%s' already exists; refusing to "
+		    "overwrite it (choose a new file name)", path);
+		return STORE_CONFLICT;
+	}
+	if (errno != ENOENT) {
+		snprintf(err, errlen, "cannot use '%s': %s", path,
+		    strerror(errno));
+		return STORE_ERR;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		if (errno == EEXIST) {
+			snprintf(err, errlen, "'%s' already exists (left by an "
+			    "interrupted backup?); remove it and try again",
+			    tmp);
+			return STORE_CONFLICT;
+		}
+		snprintf(err, errlen, "cannot create '%s': %s", tmp,
+		    strerror(errno));
+		return STORE_ERR;
+	}
+	made = 1;
+	/* The umask may only have narrowed 0600; make it exactly that. */
+	if (fchmod(fd, 0600) == -1) {
+		snprintf(err, errlen, "cannot set the mode of '%s': %s", tmp,
+		    strerror(errno));
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	if (sqlite3_open_v2(tpath, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open '%s': %s", tmp,
+		    dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(dst, 1);
+
+	/* One snapshot for the whole copy: see above. */
+	if (sqlite3_exec(db->h, "BEGIN; SELECT COUNT(*) FROM sqlite_master",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		rc = sq_classify(sqlite3_extended_errcode(db->h), 0);
+		snprintf(err, errlen, "cannot read the database: %s",
+		    sqlite3_errmsg(db->h));
+		goto out;
+	}
+	reading = 1;
+	if ((rc = copy_pages(dst, db->h, tmp, err, errlen)) != 0)
+		goto out;
+	sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	reading = 0;
+
+	rc = STORE_ERR;
+	/* The copy's header says WAL, as the original's does; a backup is
+	 * better one file that needs no -wal beside it. */
+	if (handle_text(dst, "PRAGMA journal_mode=DELETE", mode,
+	    sizeof(mode)) != SQLITE_OK || strcmp(mode, "delete") != 0) {
+		snprintf(err, errlen, "cannot finish '%s': %s", tmp,
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
+	if ((rc = check_handle(dst, tmp, err, errlen)) != 0)
+		goto out;
+	rc = STORE_ERR;
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot close '%s': %s", tmp,
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
+	dst = NULL;
+	if (sync_path(tmp, 0) == -1) {
+		snprintf(err, errlen, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == -1) {
+		/* A file system without RENAME_NOREPLACE: check, then
+		 * rename. */
+		if ((errno != EINVAL && errno != ENOSYS) ||
+		    lstat(path, &sb) == 0 || rename(tmp, path) == -1) {
+			snprintf(err, errlen, "cannot rename '%s' to '%s': %s",
+			    tmp, path, errno == EINVAL || errno == ENOSYS ?
+			    strerror(EEXIST) : strerror(errno));
+			goto out;
+		}
+	}
+	made = 0;
+	if (sync_parent(path) == -1) {
+		snprintf(err, errlen, "cannot sync the directory of '%s': %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (reading)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (dst != NULL)
+		sqlite3_close(dst);
+	if (made)
+		unlink_db_files(tmp);
+	return rc;
+}
+
+/* The schema version of the backup h, which must be one this program
+ * can open. */
+static int
+backup_version(sqlite3 *h, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int version = 0, latest = store_migration_latest();
+
+	if (sqlite3_prepare_v2(h, "SELECT MAX(version) FROM schema_version",
+	    -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version < 1) {
+		snprintf(err, errlen, "'%s' is not a lookout backup (it has "
+		    "no schema version)", path);
+		return STORE_ERR;
+	}
+	if (version > latest) {
+		snprintf(err, errlen, "'%s' was made by a newer lookout "
+		    "(schema %d; this one knows up to %d): restore it with "
+		    "that version or a later one", path, version, latest);
+		return STORE_ERR;
+	}
+	return 0;
+}
+
+static int
+sq_restore(const char *dir, const char *url, const char *path, char *err,
+    size_t errlen)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	struct stat sb;
+	char spath[PATH_MAX + 2], dbpath[PATH_MAX], mode[16];
+	int n, rc = STORE_ERR, made = 0;
+
+	/* The backup first, before anything in dir is touched. */
+	if (stat(path, &sb) == -1) {
+		snprintf(err, errlen, "cannot read backup '%s': %s", path,
+		    strerror(errno));
+		return STORE_ERR;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "backup '%s' is not a file", path);
+		return STORE_ERR;
+	}
+	if (db_path(path, spath, sizeof(spath)) == -1) {
+		snprintf(err, errlen, "backup path too long: '%s'", path);
+		return STORE_ERR;
+	}
+	if (sqlite3_open_v2(spath, &src, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open backup '%s': %s", path,
+		    src != NULL ? sqlite3_errmsg(src) : "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(src, 1);
+	if ((rc = check_handle(src, path, err, errlen)) != 0 ||
+	    (rc = backup_version(src, path, err, errlen)) != 0)
+		goto out;
+
+	/* Then the data dir's database, which nothing else may hold. */
+	rc = STORE_ERR;
+	errno = 0;
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "cannot open data dir '%s': %s", dir,
+		    strerror(errno != 0 ? errno : ENOTDIR));
+		goto out;
+	}
+	n = snprintf(dbpath, sizeof(dbpath), "%s%s/" DB_FILE,
+	    dir[0] == '/' ? "" : "./", dir);
+	if (n < 0 || (size_t)n >= sizeof(dbpath)) {
+		snprintf(err, errlen, "data dir path too long: '%s'", dir);
+		goto out;
+	}
+	if (lstat(dbpath, &sb) == -1) {
+		if (create_file(dbpath, err, errlen) == -1)
+			goto out;
+		made = 1;
+	}
+	if (sqlite3_open_v2(dbpath, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open '%s': %s", dbpath,
+		    dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(dst, 1);
+	/* No busy timeout: another connection means a running server. The
+	 * exclusive lock, once had, is kept until close. */
+	if (sqlite3_exec(dst, "PRAGMA locking_mode=EXCLUSIVE; "
+	    "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = sq_classify(sqlite3_extended_errcode(dst), 1);
+		if (rc == STORE_BUSY)
+			snprintf(err, errlen, "'%s' is in use (is lookout serve "
+			    "running on '%s'?); stop it first", dbpath, dir);
+		else
+			snprintf(err, errlen, "cannot lock '%s': %s", dbpath,
+			    sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* Out of WAL mode (its WAL checkpointed and removed) so that the
+	 * copy's page size may differ; the server turns WAL back on. */
+	if (handle_text(dst, "PRAGMA journal_mode=DELETE", mode,
+	    sizeof(mode)) != SQLITE_OK || strcmp(mode, "delete") != 0 ||
+	    sqlite3_exec(dst, "PRAGMA synchronous=FULL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot prepare '%s': %s", dbpath,
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
+	if ((rc = copy_pages(dst, src, dbpath, err, errlen)) != 0 ||
+	    (rc = check_handle(dst, dbpath, err, errlen)) != 0)
+		goto out;
+	rc = STORE_ERR;
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot close '%s': %s", dbpath,
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
+	dst = NULL;
+	made = 0;
+	if (sync_path(dbpath, 0) == -1 || sync_parent(dbpath) == -1) {
+		snprintf(err, errlen, "cannot sync '%s': %s", dbpath,
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (src != NULL)
+		sqlite3_close(src);
+	if (dst != NULL)
+		sqlite3_close(dst);
+	if (made)
+		unlink_db_files(dbpath);
+	return rc;
+}
+
 const struct db_driver db_sqlite = {
 	.name = "sqlite",
 	.dialect = DB_DIALECT_SQLITE,
@@ -647,4 +1040,6 @@ const struct db_driver db_sqlite = {
 	.in_tx = sq_in_tx,
 	.check = sq_check,
 	.classify = sq_classify,
+	.backup = sq_backup,
+	.restore = sq_restore,
 };

@@ -5,6 +5,7 @@
  * Everything here talks to the database only through db.h, so it is the
  * same for every driver.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +40,49 @@ driver_for(const char *url, char *err, size_t errlen)
 	if (url == NULL || *url == '\0')
 		return &db_sqlite;
 	if (strncmp(url, "postgresql://", 13) == 0 ||
-	    strncmp(url, "postgres://", 11) == 0)
+	    strncmp(url, "postgres://", 11) == 0) {
+#ifdef LOOKOUT_POSTGRES
+		return &db_postgres;
+#else
 		snprintf(err, errlen, "this lookout is built without "
 		    "postgresql support; leave 'db' empty to use sqlite");
-	else
-		snprintf(err, errlen, "unknown kind of database in 'db' "
-		    "(expected empty or postgresql://...)");
+		return NULL;
+#endif
+	}
+	snprintf(err, errlen, "unknown kind of database in 'db' "
+	    "(expected empty or postgresql://...)");
 	return NULL;
+}
+
+void
+db_sql_words(const char *sql, char *out, size_t len)
+{
+	const char *p, *from;
+	size_t o = 0;
+	int words = 0;
+
+	while (isspace((unsigned char)*sql))
+		sql++;
+	if ((strncmp(sql, "SELECT", 6) == 0 ||
+	    strncmp(sql, "DELETE", 6) == 0) &&
+	    (from = strstr(sql, " FROM ")) != NULL) {
+		from += 6;
+		snprintf(out, len, "%.6s FROM %.*s", sql,
+		    (int)strcspn(from, " \t\n;()"), from);
+		return;
+	}
+	for (p = sql; *p != '\0' && o + 1 < len;) {
+		if (isspace((unsigned char)*p)) {
+			while (isspace((unsigned char)*p))
+				p++;
+			if (++words == 3 || *p == '\0')
+				break;
+			out[o++] = ' ';
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
 }
 
 struct store *
@@ -340,6 +377,40 @@ int
 store_check(struct store *s)
 {
 	return s->db->drv->check(s->db);
+}
+
+static int
+no_backups(const struct db_driver *drv, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "lookout does not back up or restore a %s "
+	    "database itself; use the database's own tools (for postgresql, "
+	    "pg_dump and pg_restore)", drv->name);
+	return STORE_ERR;
+}
+
+int
+store_backup(struct store *s, const char *path, char *err, size_t errlen)
+{
+	if (s->depth != 0) {
+		snprintf(err, errlen, "cannot back up inside a transaction");
+		return STORE_ERR;
+	}
+	if (s->db->drv->backup == NULL)
+		return no_backups(s->db->drv, err, errlen);
+	return s->db->drv->backup(s->db, path, err, errlen);
+}
+
+int
+store_restore(const char *dir, const char *url, const char *path, char *err,
+    size_t errlen)
+{
+	const struct db_driver *drv;
+
+	if ((drv = driver_for(url, err, errlen)) == NULL)
+		return STORE_ERR;
+	if (drv->restore == NULL)
+		return no_backups(drv, err, errlen);
+	return drv->restore(dir, url, path, err, errlen);
 }
 
 int

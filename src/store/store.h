@@ -2,8 +2,8 @@
  * store.h: the only interface to persistent data.
  *
  * Everything above src/store/ talks to the database through these
- * functions; none of it knows which database it is (SQLite today,
- * PostgreSQL later) and none of it writes SQL. Sealed columns arrive here
+ * functions; none of it knows which database it is (SQLite or
+ * PostgreSQL) and none of it writes SQL. Sealed columns arrive here
  * already sealed: the store never sees a key or a plaintext secret.
  *
  * Threads: a struct store is one connection and is used by one thread at
@@ -69,8 +69,34 @@ int	store_commit(struct store *s);
 int	store_rollback(struct store *s);
 
 int	store_schema_version(struct store *s, int *version);
-/* Integrity check of the database file; 0 when it is sound. */
+/* Integrity check of the database (SQLite: the file and its foreign
+ * keys; PostgreSQL: the schema is readable, no index is invalid); 0 when
+ * it is sound. */
 int	store_check(struct store *s);
+
+/*
+ * Backups. store_backup() copies the database s is connected to into a
+ * new file at path, mode 0600: a consistent copy as of one moment, made
+ * while a server goes on reading and writing. The copy is written beside
+ * path and renamed to it only once complete and synced; an existing path
+ * is refused (STORE_CONFLICT). s must not be inside a transaction.
+ *
+ * store_restore() replaces the database of data dir dir (or at url) with
+ * the backup at path: it checks the backup's integrity and schema version
+ * first, and refuses (STORE_BUSY) while anything, such as a server, has
+ * the database open. A failed restore leaves the database as it was.
+ * Whether to replace an existing database is the caller's decision.
+ *
+ * Neither touches the key file: a backup holds only sealed data, and is
+ * useless without the key, which is kept and backed up separately. On
+ * failure both return a negative store_rc with the reason in err; a
+ * database with backup tools of its own (PostgreSQL) answers that they
+ * are to be used instead.
+ */
+int	store_backup(struct store *s, const char *path, char *err,
+	    size_t errlen);
+int	store_restore(const char *dir, const char *url, const char *path,
+	    char *err, size_t errlen);
 
 /* Organisations. */
 struct org {

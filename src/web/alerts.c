@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "core/report.h"
+#include "print/sheet.h"
 #include "util/limits.h"
 #include "web/web.h"
 #include "web/web_internal.h"
@@ -74,6 +75,44 @@ feed_forms(struct http_req *r, struct buf *b)
 	    "</button>\n</form>\n", N_("Turn off my feed"));
 }
 
+/* The printed sheet (sheet.c), for staff to download and print. */
+static void
+sheet_form(struct http_req *r, struct buf *b, const struct region *regs,
+    size_t nregs, const char *region)
+{
+	struct input since = { "since", N_("Alerts issued since"), "date",
+	    "off", NULL, NULL, NULL, NULL, 1 };
+	char day[11];
+	size_t i;
+
+	web_date((int64_t)time(NULL) - (int64_t)SHEET_DEFAULT_DAYS * 86400,
+	    day);
+	since.value = day;
+	html_printf(b, r->lang, "<h2 id=sheet>%t</h2>\n<p>%t</p>\n"
+	    "<form method=get action=/alerts/sheet.pdf class=filter>\n",
+	    N_("Printed sheet"),
+	    N_("A PDF of the alerts to print for drop-ins and outreach, in "
+	    "the language of the people who will read it."));
+	web_select_begin(b, r->lang, "sheet-region", "region", N_("Region"),
+	    NULL, NULL);
+	web_option(b, r->lang, "", tr(r->lang, N_("All regions")),
+	    *region == '\0');
+	for (i = 0; i < nregs; i++)
+		web_option(b, r->lang, regs[i].code, regs[i].name,
+		    strcmp(region, regs[i].code) == 0);
+	web_select_end(b);
+	web_input(b, r->lang, &since);
+	web_select_begin(b, r->lang, "sheet-language", "language",
+	    N_("Language of the sheet"), NULL, NULL);
+	for (i = 0; langs[i] != NULL; i++)
+		web_option(b, r->lang, langs[i],
+		    web_help_lang_text(r->lang, langs[i]),
+		    strcmp(langs[i], r->lang) == 0);
+	web_select_end(b);
+	html_printf(b, r->lang, "<button type=submit class=secondary>%t"
+	    "</button>\n</form>\n", N_("Download the sheet (PDF)"));
+}
+
 /* GET /alerts?region=CODE */
 
 int
@@ -122,6 +161,8 @@ web_alerts(struct http_req *r, struct http_resp *w)
 		alert_article(r, b, &al[i]);
 	if (r->auth.role == ROLE_MEMBER)
 		feed_forms(r, b);
+	else
+		sheet_form(r, b, regs, nregs, region);
 	return web_finish(r, w);
 }
 

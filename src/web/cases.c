@@ -135,7 +135,8 @@ web_cases(struct http_req *r, struct http_resp *w)
 		html_printf(b, r->lang, "<li><a href=/cases/%lld>",
 		    (long long)l[i].id);
 		priority_badge(b, r->lang, l[i].priority);
-		html_printf(b, r->lang, " %t</a> <span>", kind_label(l[i].kind));
+		html_printf(b, r->lang, " %t</a> <span>",
+		    kind_label(l[i].kind));
 		if (l[i].needs != 0) {
 			web_needs(b, r->lang, l[i].needs);
 			buf_adds(b, " · ");

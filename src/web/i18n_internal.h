@@ -1,52 +1,12 @@
 /*
- * i18n_internal.h: the parts of the translation layer that the rest of
- * src/web and the unit tests need, but nothing above the web layer.
- *
- * A struct catalog indexes one GNU .mo file in place: msgs[] points into
- * the .mo bytes, which must outlive the catalog (the embedded catalogs
- * are static, so they always do). msgs[] is sorted by msgid (strcmp) so
- * lookups are a binary search. The catalog owns only the msgs array.
+ * i18n_internal.h: the catalog parser and language helpers that the web
+ * layer and its unit tests use. They live in src/util/i18n.c now, below
+ * the web layer, so that the outbox's messages share the catalogs; this
+ * header is kept so the web files need not know where.
  */
 #ifndef LOOKOUT_I18N_INTERNAL_H
 #define LOOKOUT_I18N_INTERNAL_H
 
-#include <stddef.h>
-
-struct catalog_msg {
-	const char	*id;	/* NUL-terminated; plural forms after the NUL */
-	const char	*str;	/* the first (or only) translation */
-};
-
-struct catalog {
-	struct catalog_msg	*msgs;
-	size_t			 n;
-};
-
-/* Upper bound on the messages of one catalog: a corrupt count cannot make
- * us allocate gigabytes. */
-#define MO_MAX_MESSAGES	65536
-
-/*
- * Parse a .mo file of len bytes (magic 0x950412de in either byte order,
- * major revision 0 or 1). Every offset and length is checked against the
- * buffer, every string must be NUL-terminated inside it and be valid
- * UTF-8. The header entry (empty msgid) and empty translations are
- * skipped. Returns 0 with *c filled, or -1 (and *c empty) when the data
- * is not a well-formed catalog.
- */
-int		 mo_parse(const unsigned char *data, size_t len,
-		    struct catalog *c);
-void		 catalog_release(struct catalog *c);
-/* The translation of msgid, or NULL when the catalog has none. */
-const char	*catalog_lookup(const struct catalog *c, const char *msgid);
-
-/* The name of a language in its own script ("Français"), for the
- * language switch; NULL for a code not in langs[]. */
-const char	*lang_native_name(const char *code);
-
-/* The langs[] entry a language tag maps to ("fr-CA" -> "fr", "zh-CN" ->
- * "zh-Hans"), or NULL. The tag is matched case-insensitively; anything
- * that is not a plausible BCP 47 tag maps to NULL. */
-const char	*lang_match(const char *tag, size_t len);
+#include "util/i18n.h"
 
 #endif

@@ -363,6 +363,9 @@ const char *const web_core_msgids[] = {
 	N_("the value is longer than 256 bytes"),
 	N_("the value holds control characters or invalid UTF-8"),
 	N_("unknown kind of identifier"),
+	/* core/help.c, a help request's contact (chosen by a ?:) */
+	N_("give an email address"),
+	N_("give a phone number"),
 	/* core/help.c help_need_labels[]: what a help request asks for */
 	N_("Safety planning"),
 	/* TRANSLATORS: leaving a bad situation (a workplace, a partner, a

@@ -80,7 +80,8 @@ menu(struct http_req *r, struct buf *b, const char *lang)
 		    "<button type=submit class=link>%t</button>"
 		    "</form></li>", N_("Home"), r->csrf, N_("Sign out"));
 	} else {
-		html_printf(b, lang, "<li><a href=/login>%t</a></li>",
+		html_printf(b, lang, "<li><a href=/help>%t</a></li>"
+		    "<li><a href=/login>%t</a></li>", N_("Get help"),
 		    N_("Sign in"));
 	}
 	buf_adds(b, "</ul></nav>\n");
@@ -150,7 +151,12 @@ page_begin(struct http_req *r, struct http_resp *w, const char *title_msgid)
 void
 page_end(struct http_req *r, struct http_resp *w)
 {
-	html_printf(&w->body, r->lang, "</main>\n<footer><p>%t</p></footer>\n"
-	    "</body>\n</html>\n",
+	/* Help, and what we publish, are a tap away from any page. */
+	html_printf(&w->body, r->lang, "</main>\n<footer>\n"
+	    "<nav class=more aria-label=\"%t\"><ul>"
+	    "<li><a href=/help>%t</a></li><li><a href=/stats>%t</a></li>"
+	    "<li><a href=/transparency>%t</a></li></ul></nav>\n"
+	    "<p>%t</p></footer>\n</body>\n</html>\n",
+	    N_("More"), N_("Get help"), N_("Statistics"), N_("Transparency"),
 	    N_("Press Esc or use Quick exit to leave this site fast."));
 }

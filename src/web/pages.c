@@ -2,7 +2,8 @@
  * pages.c: the web routes: welcome, sign in and out, home, password,
  * and the table of every web route (the pages of the core loop live in
  * register.c, report.c, report_view.c, moderate.c, alerts.c and
- * screen.c).
+ * screen.c; those of the help loop in help.c, cases.c, police.c,
+ * stats.c and me.c).
  *
  * Handlers are thin: read the declared fields, call core, render. Every
  * string a person reads goes through %t. Forms work without JavaScript
@@ -71,6 +72,14 @@ h_index(struct http_req *r, struct http_resp *w)
 	    N_("No account yet?"),
 	    N_("Accounts are given by a support organisation. Ask the "
 	    "outreach worker you know, or drop in."));
+	html_printf(b, r->lang, "<h2>%t</h2>\n<p>%t</p>\n"
+	    "<p><a class=button href=/help>%t</a></p>\n"
+	    "<p>%t <a href=/stats>%t</a> · <a href=/transparency>%t</a></p>\n",
+	    N_("Need support?"),
+	    N_("Anyone can ask a support worker to contact them, with no "
+	    "account. Nobody will call the police."),
+	    N_("Get help"),
+	    N_("What we publish:"), N_("Statistics"), N_("Transparency"));
 	return web_finish(r, w);
 }
 
@@ -223,6 +232,8 @@ static const struct task member_tasks[] = {
 	{ N_("Screen a number"), "/screen" },
 	{ N_("Alerts"), "/alerts" },
 	{ N_("My reports"), "/reports/mine" },
+	/* TRANSLATORS: the regions whose alerts a member gets. */
+	{ N_("My regions"), "/me/regions" },
 	{ NULL, NULL }
 };
 static const struct task outreach_tasks[] = {
@@ -234,7 +245,7 @@ static const struct task outreach_tasks[] = {
 	{ N_("Alerts"), "/alerts" },
 	{ N_("Invite members"), "/invites" },
 	/* TRANSLATORS: support requests that staff follow up. */
-	{ N_("Cases"), NULL },
+	{ N_("Cases"), "/cases" },
 	{ NULL, NULL }
 };
 static const struct task admin_tasks[] = {
@@ -242,12 +253,13 @@ static const struct task admin_tasks[] = {
 	{ N_("Enter a report"), "/report" },
 	{ N_("Alerts"), "/alerts" },
 	{ N_("Invite members"), "/invites" },
+	{ N_("Cases"), "/cases" },
 	{ N_("Accounts"), NULL },
 	{ N_("Regions"), NULL },
 	{ NULL, NULL }
 };
 static const struct task liaison_tasks[] = {
-	{ N_("Shared reports"), NULL },
+	{ N_("Shared reports"), "/police" },
 	{ NULL, NULL }
 };
 
@@ -286,8 +298,12 @@ h_home(struct http_req *r, struct http_resp *w)
 			    "<span class=badge>%t</span></li>\n",
 			    tasks[i].label, N_("coming soon"));
 	}
-	html_printf(b, r->lang, "<li><a href=/password>%t</a></li>\n</ul>\n",
+	html_printf(b, r->lang, "<li><a href=/password>%t</a></li>\n",
 	    N_("Change password"));
+	if (r->auth.role == ROLE_MEMBER)
+		html_printf(b, r->lang, "<li><a href=/me/delete>%t</a></li>\n",
+		    N_("Delete my account"));
+	buf_adds(b, "</ul>\n");
 	return web_finish(r, w);
 }
 
@@ -447,6 +463,8 @@ const struct route web_routes[] = {
 	    "web_queue" },
 	{ HTTP_GET, "/alerts", ROUTE_WEB, ROLES_REPORT, web_q_alerts, NULL,
 	    web_alerts, "web_alerts" },
+	{ HTTP_GET, "/alerts/sheet.pdf", ROUTE_WEB, ROLES_STAFF, web_q_sheet,
+	    NULL, web_alerts_sheet, "web_alerts_sheet" },
 	{ HTTP_POST, "/feed/new", ROUTE_WEB, ROLE_MEMBER, NULL, web_f_none,
 	    web_feed_new, "web_feed_new" },
 	{ HTTP_POST, "/feed/revoke", ROUTE_WEB, ROLE_MEMBER, NULL, web_f_none,
@@ -459,6 +477,52 @@ const struct route web_routes[] = {
 	    "web_screen" },
 	{ HTTP_POST, "/screen", ROUTE_WEB, ROLES_REPORT, NULL, web_f_screen,
 	    web_screen_post, "web_screen_post" },
+	/* The help loop: public, no account. */
+	{ HTTP_GET, "/help", ROUTE_WEB, 0, NULL, NULL, web_help, "web_help" },
+	{ HTTP_POST, "/help", ROUTE_WEB, 0, NULL, web_f_help, web_help_post,
+	    "web_help_post" },
+	{ HTTP_GET, "/help/status", ROUTE_WEB, 0, NULL, NULL, web_help_status,
+	    "web_help_status" },
+	{ HTTP_POST, "/help/status", ROUTE_WEB, 0, NULL, web_f_help_ref,
+	    web_help_status_post, "web_help_status_post" },
+	{ HTTP_POST, "/help/withdraw", ROUTE_WEB, 0, NULL, web_f_help_ref,
+	    web_help_withdraw, "web_help_withdraw" },
+	/* Staff work the cases. */
+	{ HTTP_GET, "/cases", ROUTE_WEB, ROLES_STAFF, web_q_cases, NULL,
+	    web_cases, "web_cases" },
+	{ HTTP_GET, "/cases/{id}", ROUTE_WEB, ROLES_STAFF, NULL, NULL,
+	    web_case_view, "web_case_view" },
+	{ HTTP_POST, "/cases/{id}/claim", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_none, web_case_claim, "web_case_claim" },
+	{ HTTP_POST, "/cases/{id}/note", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_case_note, web_case_note, "web_case_note" },
+	{ HTTP_POST, "/cases/{id}/close", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_case_close, web_case_close, "web_case_close" },
+	{ HTTP_POST, "/reports/{id}/case", ROUTE_WEB, ROLES_STAFF, NULL,
+	    web_f_none, web_case_from_report, "web_report_case" },
+	{ HTTP_GET, "/police", ROUTE_WEB, ROLE_LIAISON, NULL, NULL, web_police,
+	    "web_police" },
+	/* What anyone may read. */
+	{ HTTP_GET, "/stats", ROUTE_WEB, 0, NULL, NULL, web_stats,
+	    "web_stats" },
+	{ HTTP_GET, "/stats.csv", ROUTE_WEB, 0, web_q_stats_csv, NULL,
+	    web_stats_csv, "web_stats_csv" },
+	{ HTTP_GET, "/transparency", ROUTE_WEB, 0, NULL, NULL,
+	    web_transparency, "web_transparency" },
+	/* A member's own account. */
+	{ HTTP_GET, "/me/regions", ROUTE_WEB, ROLE_MEMBER, NULL, NULL,
+	    web_me_regions, "web_me_regions" },
+	{ HTTP_POST, "/me/regions", ROUTE_WEB, ROLE_MEMBER, NULL,
+	    web_f_me_regions, web_me_regions_post, "web_me_regions_post" },
+	{ HTTP_GET, "/me/delete", ROUTE_WEB, ROLE_MEMBER, NULL, NULL,
+	    web_me_delete, "web_me_delete" },
+	{ HTTP_POST, "/me/delete", ROUTE_WEB, ROLE_MEMBER, NULL,
+	    web_f_me_delete, web_me_delete_post, "web_me_delete_post" },
+	/* The stop link of alert emails: no account, the token is the key. */
+	{ HTTP_GET, "/unsubscribe", ROUTE_WEB, 0, web_q_unsubscribe, NULL,
+	    web_unsubscribe, "web_unsubscribe" },
+	{ HTTP_POST, "/unsubscribe", ROUTE_WEB, 0, NULL, web_f_unsubscribe,
+	    web_unsubscribe_post, "web_unsubscribe_post" },
 	{ HTTP_GET, "/static/{name}", ROUTE_PLAIN, 0, NULL, NULL, web_static,
 	    "static" },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL }

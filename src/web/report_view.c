@@ -306,6 +306,17 @@ web_report_page(struct http_req *r, struct http_resp *w, int64_t id,
 		    N_("This report was withdrawn. Its details have been "
 		    "erased."));
 	details(r, b, &rp);
+	/* She asked for follow-up: staff can make it a case. */
+	if (is_staff(r) && rp.contact != NULL && *rp.contact != '\0' &&
+	    strcmp(rp.status, "withdrawn") != 0) {
+		char action[48];
+
+		snprintf(action, sizeof(action), "/reports/%lld/case",
+		    (long long)rp.id);
+		web_form_open(r, b, action, "stack");
+		html_printf(b, r->lang, "<button type=submit class=secondary>"
+		    "%t</button>\n</form>\n", N_("Open a case to follow up"));
+	}
 	if (is_staff(r))
 		web_moderation_forms(r, b, &rp, regs, nregs, v);
 	else

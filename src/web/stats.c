@@ -127,18 +127,18 @@ web_bar_chart(struct buf *b, const char *lang, const char *id,
 		    CHART_BAR_MAX / max;
 		if (width == 0 && (!published || c[i].count > 0))
 			width = 1;
-		html_printf(b, lang, "<text x=\"0\" y=\"%lld\" font-size=\"%d\" "
-		    "fill=\"#1a1a1a\">%s</text>\n", y + CHART_FONT, CHART_FONT,
-		    label(lang, c[i].row));
+		html_printf(b, lang, "<text x=\"0\" y=\"%lld\" "
+		    "font-size=\"%d\" fill=\"#1a1a1a\">%s</text>\n",
+		    y + CHART_FONT, CHART_FONT, label(lang, c[i].row));
 		if (published)
 			html_printf(b, lang, "<rect x=\"0\" y=\"%lld\" "
 			    "width=\"%lld\" height=\"16\" fill=\"#1b4f9c\"/>\n",
 			    y + 19, width);
 		else
 			html_printf(b, lang, "<rect x=\"0\" y=\"%lld\" "
-			    "width=\"%lld\" height=\"16\" fill=\"url(#hatch-%s)\" "
-			    "stroke=\"#555555\" stroke-width=\"1\"/>\n", y + 19,
-			    width, id);
+			    "width=\"%lld\" height=\"16\" "
+			    "fill=\"url(#hatch-%s)\" stroke=\"#555555\" "
+			    "stroke-width=\"1\"/>\n", y + 19, width, id);
 		html_printf(b, lang, "<text x=\"%lld\" y=\"%lld\" "
 		    "font-size=\"%d\" fill=\"#1a1a1a\">%s</text>\n", width + 6,
 		    y + 32, CHART_FONT, c[i].shown);
@@ -278,9 +278,9 @@ web_transparency(struct http_req *r, struct http_resp *w)
 		{ N_("Liaison views"), N_("How many times a police or "
 		    "partner-agency liaison opened the list of reports shared "
 		    "with them.") },
-		{ N_("Shared anonymously"), N_("Reports a liaison saw with only "
-		    "the sanitised alert: no story, no contact, nothing that "
-		    "says who reported.") },
+		{ N_("Shared anonymously"), N_("Reports a liaison saw with "
+		    "only the sanitised alert: no story, no contact, nothing "
+		    "that says who reported.") },
 		{ N_("Shared in full"), N_("Reports a liaison saw with the "
 		    "reporter's own words and contact, because she chose to "
 		    "make a police report with a support worker.") },

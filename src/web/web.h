@@ -10,7 +10,7 @@
  * There is no other way to write an unescaped string into a page.
  *
  * Translations come from po/LANG.po, compiled to .mo and embedded in the
- * binary at build time. tr() returns the message for lang, or msgid when
+ * binary at build time (util/i18n.h, which this header includes). tr() returns the message for lang, or msgid when
  * the catalog has none. Mark strings for xgettext with tr() or N_().
  *
  * Every page is built by page_begin()/page_end(), which write the
@@ -24,16 +24,8 @@
 
 #include "http/http.h"
 #include "util/buf.h"
-
-#define N_(s) (s)
-
-/* Languages lookout speaks; langs[i] ends with NULL. */
-extern const char *const langs[];
-/* Pick the language: ?lang=, then the lk_lang cookie, then the best
- * Accept-Language match, then "en". Returns one of langs[]. */
-const char	*lang_negotiate(const char *query, const char *cookie,
-		    const char *accept_language);
-const char	*tr(const char *lang, const char *msgid);
+/* langs[], lang_negotiate(), tr() and N_(): the catalogs live in util. */
+#include "util/i18n.h"
 
 int	html_printf(struct buf *b, const char *lang, const char *fmt, ...);
 int	html_escape(struct buf *b, const char *s);

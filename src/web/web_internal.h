@@ -228,15 +228,20 @@ int	web_feed_new(struct http_req *r, struct http_resp *w);
 int	web_feed_revoke(struct http_req *r, struct http_resp *w);
 int	web_feed(struct http_req *r, struct http_resp *w);
 
+/* sheet.c: the printed sheet, as a PDF download for staff. */
+extern const struct field_spec web_q_sheet[];
+int	web_alerts_sheet(struct http_req *r, struct http_resp *w);
+
 /* screen.c */
 extern const struct field_spec web_f_screen[];
 int	web_screen(struct http_req *r, struct http_resp *w);
 int	web_screen_post(struct http_req *r, struct http_resp *w);
 
 /* The words of the help loop (labels.c). Each returns a msgid, never
- * NULL; an unknown value is shown as itself. */
-const char	*web_help_status_text(const char *status);	/* requester */
-const char	*web_case_status_label(const char *status);	/* staff */
+ * NULL; an unknown value is shown as itself. The status of a help
+ * request is told to her in a sentence, and to staff in a word. */
+const char	*web_help_status_text(const char *status);
+const char	*web_case_status_label(const char *status);
 const char	*web_priority_label(int priority);
 const char	*web_method_label(const char *method);
 const char	*web_tier_label(const char *tier);
@@ -310,5 +315,12 @@ int	web_me_regions(struct http_req *r, struct http_resp *w);
 int	web_me_regions_post(struct http_req *r, struct http_resp *w);
 int	web_me_delete(struct http_req *r, struct http_resp *w);
 int	web_me_delete_post(struct http_req *r, struct http_resp *w);
+
+/* unsubscribe.c: the stop link of alert emails (public, the token is the
+ * key). */
+extern const struct field_spec web_q_unsubscribe[];
+extern const struct field_spec web_f_unsubscribe[];
+int	web_unsubscribe(struct http_req *r, struct http_resp *w);
+int	web_unsubscribe_post(struct http_req *r, struct http_resp *w);
 
 #endif

@@ -4,7 +4,6 @@ and detects an edited or a deleted row."""
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 
 import lookout_test
@@ -27,20 +26,15 @@ def names_seq(output, seq):
                      % seq, output, re.I) is not None
 
 
-def audit_rows(db):
-    con = sqlite3.connect(db)
-    try:
-        cols = [r[1] for r in con.execute("PRAGMA table_info(audit)")]
-        rows = con.execute("SELECT seq FROM audit ORDER BY seq").fetchall()
-    finally:
-        con.close()
+def audit_rows(data):
+    cols = lookout_test.db_columns(data, "audit")
+    rows = lookout_test.db_query(data, "SELECT seq FROM audit ORDER BY seq")
     return cols, [r[0] for r in rows]
 
 
 def copy_data(src, dst_root, name):
-    dst = os.path.join(dst_root, name)
-    shutil.copytree(src, dst)      # copy2 keeps lookout.key's mode
-    return dst
+    # The database too: on PostgreSQL, a copy of the instance's database.
+    return lookout_test.copy_data(src, os.path.join(dst_root, name))
 
 
 def make_history(inst):
@@ -61,7 +55,7 @@ def make_history(inst):
 
 def test_audit_chain():
     with Instance(regions=REGIONS, users=[MEMBER], start=False) as inst:
-        cols, seqs = audit_rows(inst.db_path)
+        cols, seqs = audit_rows(inst.data)
         assert cols == COLUMNS, f"audit columns {cols}, expected {COLUMNS}"
         n_init = len(seqs)
         inst.start()
@@ -73,7 +67,7 @@ def test_audit_chain():
         rc, out = verify(inst.data)
         assert rc == 0, f"audit verify (server stopped) exited {rc}: {out}"
 
-        cols, seqs = audit_rows(inst.db_path)
+        cols, seqs = audit_rows(inst.data)
         assert seqs == list(range(1, len(seqs) + 1)), (
             f"audit seq is not 1..n: {seqs}")
         # Two logins, a failed login, a creation, a login, a logout.
@@ -86,12 +80,9 @@ def test_audit_chain():
         try:
             # An edited row.
             edited = copy_data(inst.data, tmp, "edited")
-            con = sqlite3.connect(os.path.join(edited, "lookout.db"))
-            with con:
-                cur = con.execute("UPDATE audit SET detail = 'x' "
-                                  "WHERE seq = 2")
-                assert cur.rowcount == 1
-            con.close()
+            n = lookout_test.db_execute(edited, "UPDATE audit SET "
+                                        "detail = 'x' WHERE seq = 2")
+            assert n == 1
             rc, out = verify(edited)
             assert rc != 0, f"verify passed an edited row 2: {out}"
             assert rc == 1, f"verify exited {rc} (expected 1): {out}"
@@ -100,11 +91,9 @@ def test_audit_chain():
             # A deleted row in the middle.
             mid = len(seqs) // 2 + 1
             deleted = copy_data(inst.data, tmp, "deleted")
-            con = sqlite3.connect(os.path.join(deleted, "lookout.db"))
-            with con:
-                cur = con.execute("DELETE FROM audit WHERE seq = ?", (mid,))
-                assert cur.rowcount == 1
-            con.close()
+            n = lookout_test.db_execute(deleted, "DELETE FROM audit "
+                                        "WHERE seq = ?", (mid,))
+            assert n == 1
             rc, out = verify(deleted)
             assert rc == 1, f"verify exited {rc} after row {mid} was " \
                             f"deleted: {out}"
@@ -113,11 +102,8 @@ def test_audit_chain():
 
             # Another column of another row: the action of row 3.
             forged = copy_data(inst.data, tmp, "forged")
-            con = sqlite3.connect(os.path.join(forged, "lookout.db"))
-            with con:
-                con.execute("UPDATE audit SET action = action || 'x' "
-                            "WHERE seq = 3")
-            con.close()
+            lookout_test.db_execute(forged, "UPDATE audit SET action = "
+                                    "action || 'x' WHERE seq = 3")
             rc, out = verify(forged)
             assert rc == 1 and names_seq(out, 3), (
                 f"edited action of row 3: verify exited {rc}: {out}")

@@ -7,7 +7,6 @@ the queue with kind "report" and can be worked like any other."""
 
 import datetime
 import os
-import sqlite3
 
 import lookout_test
 from lookout_test import Instance
@@ -124,20 +123,19 @@ def test_case_from_report():
         assert r["contact"] == "604.555.0199", r
 
         inst.stop()
-        db = sqlite3.connect(inst.db_path)
-        try:
-            created = db.execute("SELECT object, detail FROM audit WHERE "
-                                 "action = 'case.create'").fetchall()
-            kinds = db.execute("SELECT kind, report_id, ref_hash IS NULL "
-                               "FROM cases ORDER BY report_id").fetchall()
-        finally:
-            db.close()
+        created = lookout_test.db_query(
+            inst.data, "SELECT object, detail FROM audit WHERE "
+            "action = 'case.create'")
+        kinds = lookout_test.db_query(
+            inst.data, "SELECT kind, report_id, ref_hash IS NULL "
+            "FROM cases ORDER BY report_id")
         assert sorted(d for _, d in created) == sorted(
             f"report:{r}" for r in (by_phone, by_email, by_text)), created
         assert sorted(kinds) == sorted(("report", r, 1) for r in
                                        (by_phone, by_email, by_text)), kinds
-        for name in os.listdir(inst.data):
-            with open(os.path.join(inst.data, name), "rb") as f:
+        for path in lookout_test.stored_files(inst.data, physical=True):
+            name = os.path.basename(path)
+            with open(path, "rb") as f:
                 data = f.read()
             for secret in (b"+16045550199", b"6045550199",
                            b"Amara.W@Example.org", b"amara.w@example.org",

@@ -6,7 +6,6 @@ members and liaisons get 403 on every case route; every read of a case
 is audited and the audit chain still verifies."""
 
 import re
-import sqlite3
 import time
 
 import lookout_test
@@ -185,16 +184,12 @@ def test_triage_and_work():
         assert st == 400 and j["field"] == "status", (st, j)
 
         inst.stop()
-        db = sqlite3.connect(inst.db_path)
-        try:
-            reads = db.execute("SELECT actor_id, object, detail FROM audit "
-                               "WHERE action = 'case.read'").fetchall()
-            rows = db.execute("SELECT action, object, detail FROM audit "
-                              ).fetchall()
-            counted = db.execute("SELECT k2, n FROM counters WHERE metric "
-                                 "= 'help_outcome'").fetchall()
-        finally:
-            db.close()
+        q = lookout_test.db_query
+        reads = q(inst.data, "SELECT actor_id, object, detail FROM audit "
+                  "WHERE action = 'case.read'")
+        rows = q(inst.data, "SELECT action, object, detail FROM audit")
+        counted = q(inst.data, "SELECT k2, n FROM counters WHERE metric "
+                    "= 'help_outcome'")
         # Six reads for the code words, the top case again by each of
         # them; a case that does not exist is no read.
         assert len(reads) == 8, reads

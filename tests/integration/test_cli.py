@@ -156,6 +156,69 @@ def test_init_refuses_existing_dir_keeps_login():
         assert st == 401, f"refused init still created 'other': {st} {j}"
 
 
+def test_init_and_serve_on_postgresql():
+    if not lookout_test.PG:
+        lookout_test.skip("PostgreSQL only (LOOKOUT_TEST_PG=1)")
+    c = lookout_test.pg_cluster()
+    url = c.url(c.create_db())
+    with TempDir() as d:
+        data = os.path.join(d, "data")
+        out, err = cli_ok(["init", "--data", data, "--admin", ADMIN_NAME,
+                           "--db", url], stdin=ADMIN_PASSWORD + "\n")
+        assert c.PASSWORD not in out + err, (out, err)
+        assert sorted(os.listdir(data)) == ["lookout.conf", "lookout.key"], \
+            os.listdir(data)
+        conf = os.path.join(data, "lookout.conf")
+        mode = stat.S_IMODE(os.stat(conf).st_mode)
+        assert mode == 0o600, f"lookout.conf has mode {mode:o}, expected 600"
+        with open(conf) as f:
+            assert re.search(rf"^db = {re.escape(url)}$", f.read(), re.M)
+        assert lookout_test.db_query(data, "SELECT count(*) FROM users") \
+            == [(1,)]
+
+        # The database holds an instance: a second init refuses it and
+        # leaves nothing behind.
+        other = os.path.join(d, "other")
+        rc, out, err = run_cli(["init", "--data", other, "--admin", "eve",
+                                "--db", url],
+                               stdin="another long password\n")
+        assert rc == 1, (rc, out, err)
+        assert "already holds" in err, err
+        assert c.PASSWORD not in out + err, (out, err)
+        assert os.listdir(other) == [], os.listdir(other)
+        assert lookout_test.db_query(data, "SELECT count(*) FROM users") \
+            == [(1,)]
+
+        # Not a database URL; a database that is not there.
+        rc, out, err = run_cli(["init", "--data", other, "--admin", "eve",
+                                "--db", "mysql://x/y"],
+                               stdin="another long password\n")
+        assert rc == 2, (rc, out, err)
+        missing = url.rsplit("/", 1)[0] + "/no_such_db"
+        rc, out, err = run_cli(["init", "--data", other, "--admin", "eve",
+                                "--db", missing],
+                               stdin="another long password\n")
+        assert rc == 1 and "no_such_db" in err, (rc, out, err)
+        assert c.PASSWORD not in out + err, (out, err)
+        assert os.listdir(other) == [], os.listdir(other)
+
+    # serve --db wins over lookout.conf; a wrong password in either stops
+    # serve without printing it.
+    with Instance(start=False) as inst:
+        conf = os.path.join(inst.data, "lookout.conf")
+        wrong = inst.db_url.replace(c.PASSWORD, "Wrong-Secret-4711")
+        with open(conf, "w") as f:
+            f.write(f"db = {wrong}\n")
+        rc, out = serve_must_fail(inst.data)
+        assert rc == 1 and "password" in out, (rc, out)
+        assert "Wrong-Secret-4711" not in out, out
+        inst.start(args=["--db", inst.db_url])
+        inst.login(ADMIN_NAME, ADMIN_PASSWORD)
+        inst.stop()
+        assert "Wrong-Secret-4711" not in inst.server_log()
+        assert c.PASSWORD not in inst.server_log()
+
+
 def test_serve_missing_data_dir():
     with TempDir() as d:
         data = os.path.join(d, "nonexistent")

@@ -6,7 +6,6 @@ and of mode 0600; a report held until matched is never exported."""
 import datetime
 import json
 import os
-import sqlite3
 import stat
 
 import lookout_test
@@ -28,13 +27,9 @@ SUMMARY = "Violent client; screen before booking."
 SEALED = [NARRATIVE, AREA, CONTACT, PHONE, MARKS]
 
 
-def audit_actions(db):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("SELECT action, detail FROM audit "
-                           "ORDER BY seq").fetchall()
-    finally:
-        con.close()
+def audit_actions(data):
+    return lookout_test.db_query(data, "SELECT action, detail FROM audit "
+                                 "ORDER BY seq")
 
 
 def setup_reports(inst):
@@ -85,7 +80,7 @@ def test_export_without_and_with_sealed():
                   users=[OUTREACH, MEMBER_A, MEMBER_B]) as inst:
         rid, alert_id = setup_reports(inst)
         inst.stop()
-        before = len(audit_actions(inst.db_path))
+        before = len(audit_actions(inst.data))
 
         plain = os.path.join(inst.tmp, "plain.json")
         rc, out, err = export(inst, plain)
@@ -114,7 +109,7 @@ def test_export_without_and_with_sealed():
         for k in ("narrative", "area", "contact", "offender", "vehicle",
                   "identifiers"):
             assert k not in rep, f"plain export has {k}: {rep}"
-        acts = audit_actions(inst.db_path)[before:]
+        acts = audit_actions(inst.data)[before:]
         assert ("export", "reports=1") in acts, acts
 
         sealed = os.path.join(inst.tmp, "sealed.json")
@@ -131,7 +126,7 @@ def test_export_without_and_with_sealed():
         assert rep["identifiers"] == [{"kind": "phone", "value": PHONE}], rep
         assert doc["alerts"][0]["identifiers"] == \
             [{"kind": "phone", "value": "+16045557391"}], doc["alerts"]
-        acts = audit_actions(inst.db_path)
+        acts = audit_actions(inst.data)
         assert ("export.sealed", "reports=1") in acts, acts
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
         assert rc == 0, out + err
@@ -142,7 +137,7 @@ def test_export_never_overwrites():
         path = os.path.join(inst.tmp, "existing.json")
         with open(path, "w") as f:
             f.write("keep me")
-        before = audit_actions(inst.db_path)
+        before = audit_actions(inst.data)
         for sealed in (False, True):
             rc, out, err = export(inst, path, sealed)
             assert rc == 1, f"export over a file exited {rc}\n{out}\n{err}"
@@ -157,7 +152,7 @@ def test_export_never_overwrites():
         assert rc == 1, f"export through a symlink exited {rc}\n{out}{err}"
         assert not os.path.exists(target), "export followed a symlink"
         # Refusals export nothing, so they audit nothing.
-        assert audit_actions(inst.db_path) == before
+        assert audit_actions(inst.data) == before
 
 
 def test_export_usage():

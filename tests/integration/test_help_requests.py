@@ -7,7 +7,6 @@ and no client address reaches the database or the log."""
 
 import os
 import re
-import sqlite3
 
 import lookout_test
 from lookout_test import Instance
@@ -56,9 +55,9 @@ def needles():
 
 
 def data_files(inst):
-    for dirpath, _, names in os.walk(inst.data):
-        for n in names:
-            yield os.path.join(dirpath, n)
+    # Plaintext never reaches the database: on PostgreSQL, the cluster's
+    # files and its write-ahead log are searched too.
+    return lookout_test.stored_files(inst.data, physical=True)
 
 
 def grep_data(inst, words):
@@ -91,14 +90,10 @@ def test_create_status_withdraw():
         inst.stop()
         found = grep_data(inst, needles())
         assert not found, "\n".join(sorted(found))
-        db = sqlite3.connect(inst.db_path)
-        try:
-            row = db.execute("SELECT contact_sealed IS NOT NULL, "
-                             "safe_times_sealed IS NOT NULL, "
-                             "code_word_sealed IS NOT NULL, priority, "
-                             "language FROM cases").fetchall()
-        finally:
-            db.close()
+        row = lookout_test.db_query(
+            inst.data, "SELECT contact_sealed IS NOT NULL, "
+            "safe_times_sealed IS NOT NULL, code_word_sealed IS NOT NULL, "
+            "priority, language FROM cases")
         assert row == [(1, 1, 1, 3, "zh-Hans")], row
         inst.start()
 
@@ -111,13 +106,9 @@ def test_create_status_withdraw():
         assert r.status == 204, r
 
         inst.stop()
-        db = sqlite3.connect(inst.db_path)
-        try:
-            rows = db.execute("SELECT contact_sealed, safe_times_sealed, "
-                              "code_word_sealed, outcome_detail_sealed, "
-                              "status FROM cases").fetchall()
-        finally:
-            db.close()
+        rows = lookout_test.db_query(
+            inst.data, "SELECT contact_sealed, safe_times_sealed, "
+            "code_word_sealed, outcome_detail_sealed, status FROM cases")
         assert rows == [(None, None, None, None, "withdrawn")], rows
         found = grep_data(inst, needles())
         assert not found, "\n".join(sorted(found))
@@ -169,11 +160,8 @@ def test_bad_requests_name_the_field():
         b = {"contact": {"method": "dropin"}}
         create(inst, b)
         inst.stop()
-        db = sqlite3.connect(inst.db_path)
-        try:
-            n = db.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
-        finally:
-            db.close()
+        n = lookout_test.db_query(inst.data,
+                                  "SELECT COUNT(*) FROM cases")[0][0]
         assert n == 4, n
 
 
@@ -203,14 +191,11 @@ def test_rate_limit_and_no_address_kept():
         assert not found, "\n".join(found)
         log = inst.server_log().encode("utf-8")
         assert b"127.0.0.1" not in log, inst.server_log()
-        db = sqlite3.connect(inst.db_path)
-        try:
-            n = db.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
-            audit = db.execute("SELECT actor_id, action, object, detail "
-                               "FROM audit WHERE action LIKE 'help.%'"
-                               ).fetchall()
-        finally:
-            db.close()
+        n = lookout_test.db_query(inst.data,
+                                  "SELECT COUNT(*) FROM cases")[0][0]
+        audit = lookout_test.db_query(
+            inst.data, "SELECT actor_id, action, object, detail "
+            "FROM audit WHERE action LIKE 'help.%'")
         assert n == 10, n
         assert len(audit) == 10, audit
         for actor, action, obj, detail in audit:

@@ -5,7 +5,6 @@ effect on the very next request; nobody but a liaison gets the list; and
 every view is in the audit log, whose chain still verifies."""
 
 import datetime
-import sqlite3
 
 import lookout_test
 from lookout_test import Instance, run_cli
@@ -180,22 +179,18 @@ def test_police_tiers():
         inst.stop()
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
         assert rc == 0, (rc, out, err)
-        con = sqlite3.connect(inst.db_path)
-        try:
-            n_view = con.execute("SELECT count(*) FROM audit "
-                                 "WHERE action = 'police.view'").fetchone()
-            n_read = con.execute(
-                "SELECT count(*) FROM audit WHERE action = 'report.read' "
-                "AND detail = 'police' AND object = ?",
-                (f"report:{ids['full']}",)).fetchone()
-            details = [d for (d,) in con.execute(
-                "SELECT detail FROM audit WHERE action = 'police.view' "
-                "ORDER BY seq")]
-            shares = con.execute(
-                "SELECT report_id, tier FROM police_shares "
-                "ORDER BY report_id, tier").fetchall()
-        finally:
-            con.close()
+        q = lookout_test.db_query
+        n_view = q(inst.data, "SELECT count(*) FROM audit "
+                   "WHERE action = 'police.view'")[0]
+        n_read = q(inst.data,
+                   "SELECT count(*) FROM audit WHERE action = 'report.read' "
+                   "AND detail = 'police' AND object = ?",
+                   (f"report:{ids['full']}",))[0]
+        details = [d for (d,) in q(
+            inst.data, "SELECT detail FROM audit "
+            "WHERE action = 'police.view' ORDER BY seq")]
+        shares = q(inst.data, "SELECT report_id, tier FROM police_shares "
+                   "ORDER BY report_id, tier")
         assert n_view[0] == views, (n_view, views)
         assert details == ["count=2", "count=2", "count=1"], details
         # Opened in full exactly once: before the consent was lowered.

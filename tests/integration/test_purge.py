@@ -6,7 +6,6 @@ younger ones, and leaves the aggregate counts that statistics publish;
 import datetime
 import os
 import re
-import sqlite3
 import time
 
 import lookout_test
@@ -46,46 +45,31 @@ def body(i):
     }
 
 
-def sealed_bytes(db, ids):
+def sealed_bytes(data, ids):
     """Every sealed value and identifier hash of the reports ids."""
     out = []
-    con = sqlite3.connect(db)
-    try:
-        for rid in ids:
-            row = con.execute(
-                "SELECT area_sealed, details_sealed, narrative_sealed, "
-                "contact_sealed FROM reports WHERE id = ?",
-                (rid,)).fetchone()
-            assert row is not None, rid
-            out += [bytes(b) for b in row if b is not None]
-            for h, v in con.execute("SELECT hash, value_sealed FROM "
-                                    "report_idents WHERE report_id = ?",
-                                    (rid,)):
-                out += [bytes(h), bytes(v)]
-    finally:
-        con.close()
+    for rid in ids:
+        rows = query(data, "SELECT area_sealed, details_sealed, "
+                     "narrative_sealed, contact_sealed FROM reports "
+                     "WHERE id = ?", (rid,))
+        assert len(rows) == 1, rid
+        out += [bytes(b) for b in rows[0] if b is not None]
+        for h, v in query(data, "SELECT hash, value_sealed FROM "
+                          "report_idents WHERE report_id = ?", (rid,)):
+            out += [bytes(h), bytes(v)]
     assert len(out) >= 8 * len(ids), len(out)
     return out
 
 
-def query(db, sql, args=()):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
-
-
-def files_under(root):
-    for dirpath, _, names in os.walk(root):
-        for n in names:
-            yield os.path.join(dirpath, n)
+query = lookout_test.db_query
 
 
 def holding(root, needles):
-    """Which needles some file under root holds."""
+    """Which needles some file holding data dir root's instance holds
+    (on PostgreSQL, its tables' dump: deleted rows linger in the cluster's
+    files until vacuum, which no lookout statement can force)."""
     found = []
-    for path in files_under(root):
+    for path in lookout_test.stored_files(root):
         with open(path, "rb") as f:
             data = f.read()
         for n in needles:
@@ -131,19 +115,15 @@ def test_purge():
         assert violence(inst) == OLD + 1
 
         inst.stop()
-        secrets = sealed_bytes(inst.db_path, old)
+        secrets = sealed_bytes(inst.data, old)
         # The search does find them while they are there.
         assert len(holding(inst.data, secrets)) >= len(secrets), \
             holding(inst.data, secrets)
-        con = sqlite3.connect(inst.db_path)
-        try:
-            # Two months ago: older than retention_months = 1.
-            con.executemany("UPDATE reports SET created_at = "
-                            "created_at - ? WHERE id = ?",
-                            [(62 * DAY, rid) for rid in old])
-            con.commit()
-        finally:
-            con.close()
+        # Two months ago: older than retention_months = 1.
+        for rid in old:
+            lookout_test.db_execute(inst.data, "UPDATE reports SET "
+                                    "created_at = created_at - ? "
+                                    "WHERE id = ?", (62 * DAY, rid))
 
         rc, out, err = run_cli(["purge", "--data", inst.data])
         assert rc == 0, (rc, out, err)
@@ -152,16 +132,16 @@ def test_purge():
         rc, out, err = run_cli(["purge", "--data", inst.data])
         assert rc == 0 and "purged 0 " in out, (rc, out, err)
 
-        left = [r for (r,) in query(inst.db_path,
+        left = [r for (r,) in query(inst.data,
                                     "SELECT id FROM reports")]
         assert left == [young], left
-        idents = query(inst.db_path, "SELECT DISTINCT report_id FROM "
+        idents = query(inst.data, "SELECT DISTINCT report_id FROM "
                        "report_idents")
         assert idents == [(young,)], idents
-        shares = query(inst.db_path, "SELECT DISTINCT report_id FROM "
+        shares = query(inst.data, "SELECT DISTINCT report_id FROM "
                        "police_shares")
         assert shares == [(young,)], shares
-        audit = query(inst.db_path, "SELECT actor_id, detail FROM audit "
+        audit = query(inst.data, "SELECT actor_id, detail FROM audit "
                       "WHERE action = 'retention.purge'")
         assert audit == [(0, f"reports={OLD} cases=0")], audit
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
@@ -186,16 +166,11 @@ def test_purge():
         inst.stop()
 
         # serve purges at start, on its own thread, and stops promptly.
-        con = sqlite3.connect(inst.db_path)
-        try:
-            con.execute("UPDATE reports SET created_at = created_at - ?",
-                        (62 * DAY,))
-            con.commit()
-        finally:
-            con.close()
+        lookout_test.db_execute(inst.data, "UPDATE reports SET created_at = "
+                                "created_at - ?", (62 * DAY,))
         inst.start()
         deadline = time.monotonic() + 15
-        while query(inst.db_path, "SELECT id FROM reports"):
+        while query(inst.data, "SELECT id FROM reports"):
             assert time.monotonic() < deadline, "serve did not purge"
             time.sleep(0.1)
         t0 = time.monotonic()

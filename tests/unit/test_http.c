@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "core/account.h"
 #include "core/app.h"
@@ -1515,6 +1516,73 @@ test_server_keepalive(void **state)
 	reply_free(&r);
 }
 
+/* gzip.c: which clients get gzip, which types, and that it inflates back
+ * to the same bytes. */
+static void
+test_gzip(void **state)
+{
+	static const char *const yes[] = {
+		"gzip", "GZIP", "deflate, gzip", "gzip;q=0.5", "gzip; q=1",
+		"br;q=1.0, gzip;q=0.001", "x-gzip", "*", "identity, *;q=0.1",
+		"gzip;level=1;q=0.3",
+	};
+	static const char *const no[] = {
+		"", "identity", "deflate, br", "gzip;q=0", "gzip;q=0.000",
+		"gzip; q=0.0", "*;q=0", "gzip;q=0, *", "gzipx", "gzi",
+		"gzip;q=bad", "gzip;q=0.0001",
+	};
+	char text[4096], back[4096];
+	struct buf out;
+	z_stream z;
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!http_gzip_accepted(yes[i]))
+			fail_msg("Accept-Encoding '%s' should take gzip", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (http_gzip_accepted(no[i]))
+			fail_msg("Accept-Encoding '%s' should not", no[i]);
+	assert_false(http_gzip_accepted(NULL));
+
+	assert_true(http_gzip_type("text/html; charset=utf-8"));
+	assert_true(http_gzip_type("application/json"));
+	assert_true(http_gzip_type("application/atom+xml; charset=utf-8"));
+	assert_true(http_gzip_type("text/csv"));
+	assert_true(http_gzip_type("image/svg+xml"));
+	assert_true(http_gzip_type("text/css; charset=utf-8"));
+	assert_true(http_gzip_type("text/javascript; charset=utf-8"));
+	assert_false(http_gzip_type("application/pdf"));
+	assert_false(http_gzip_type("image/png"));
+	assert_false(http_gzip_type("text/htmlx"));
+	assert_false(http_gzip_type(NULL));
+
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = "<p>lookout </p>\n"[i % 16];
+	buf_init(&out, sizeof(text));
+	assert_int_equal(http_gzip(text, sizeof(text), &out), 0);
+	assert_true(out.len > 10 && out.len < sizeof(text) / 4);
+	/* the gzip magic, and deflate */
+	assert_int_equal((unsigned char)out.buf[0], 0x1f);
+	assert_int_equal((unsigned char)out.buf[1], 0x8b);
+	assert_int_equal(out.buf[2], 8);
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)out.buf;
+	z.avail_in = (uInt)out.len;
+	z.next_out = (Bytef *)back;
+	z.avail_out = sizeof(back);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, sizeof(text));
+	inflateEnd(&z);
+	assert_memory_equal(back, text, sizeof(text));
+	buf_release(&out);
+
+	/* A cap it cannot fit under: -1, so the body goes as it is. */
+	buf_init(&out, 8);
+	assert_int_equal(http_gzip(text, sizeof(text), &out), -1);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -1531,6 +1599,7 @@ main(void)
 		cmocka_unit_test(test_ratelimit_full_table),
 		cmocka_unit_test(test_limits_shared),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_gzip),
 	};
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_server_port_in_use),

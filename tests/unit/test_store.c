@@ -431,6 +431,66 @@ test_busy(void **state)
 
 /* Domain round trips. */
 
+/* A backup is one file of mode 0600, never written over an existing
+ * one; a restore puts it back, refuses a database in use, a damaged
+ * backup and one from a newer schema, and leaves the target as it was
+ * when it refuses. */
+static void
+test_backup_restore(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], other[64], err[512], *v = NULL;
+	struct store *s2;
+	struct stat sb;
+	FILE *fp;
+
+	assert_int_equal(store_meta_set(f->s, "k", "before"), 0);
+	snprintf(path, sizeof(path), "%s/copy.db", f->dir);
+	assert_int_equal(store_backup(f->s, path, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(store_backup(f->s, path, err, sizeof(err)),
+	    STORE_CONFLICT);
+	assert_non_null(strstr(err, "already exists"));
+	/* The copy is the moment it was made. */
+	assert_int_equal(store_meta_set(f->s, "k", "after"), 0);
+
+	make_dir(other, sizeof(other));
+	assert_int_equal(store_restore(other, NULL, path, err, sizeof(err)), 0);
+	s2 = store_open(other, NULL, 0, err, sizeof(err));
+	assert_non_null(s2);
+	assert_int_equal(store_meta_get(s2, &f->a, "k", &v), 0);
+	assert_string_equal(v, "before");
+	assert_int_equal(store_check(s2), 0);
+	/* Not while the database is open. */
+	assert_int_equal(store_restore(other, NULL, path, err, sizeof(err)),
+	    STORE_BUSY);
+	assert_non_null(strstr(err, "in use"));
+	store_close(s2);
+
+	/* A backup from a newer lookout is refused, and changes nothing. */
+	assert_int_equal(db_exec(store_debug_db(f->s), "INSERT INTO "
+	    "schema_version (version, applied_at) VALUES (9999, 0)"), 0);
+	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
+	assert_int_equal(store_backup(f->s, path, err, sizeof(err)), 0);
+	assert_int_equal(store_restore(other, NULL, path, err, sizeof(err)),
+	    STORE_ERR);
+	assert_non_null(strstr(err, "newer"));
+	/* Nor is a file that is not a database. */
+	snprintf(path, sizeof(path), "%s/junk.db", f->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("not a database, not at all, not even a little bit\n", fp);
+	fclose(fp);
+	assert_int_equal(store_restore(other, NULL, path, err, sizeof(err)),
+	    STORE_ERR);
+	s2 = store_open(other, NULL, 0, err, sizeof(err));
+	assert_non_null(s2);
+	assert_int_equal(store_meta_get(s2, &f->a, "k", &v), 0);
+	assert_string_equal(v, "before");
+	store_close(s2);
+	remove_dir(other);
+}
+
 static void
 test_org(void **state)
 {
@@ -449,9 +509,10 @@ test_org(void **state)
 	assert_int_equal(got.id, 20);
 	assert_string_equal(got.name, "SWAN Vancouver");
 	assert_int_equal(got.created_at, 1700000001);
+	/* First created, not lowest id: ids are random. */
 	assert_int_equal(store_org_first(f->s, &f->a, &got), 0);
-	assert_int_equal(got.id, 10);
-	assert_string_equal(got.name, "PACE Society");
+	assert_int_equal(got.id, 20);
+	assert_string_equal(got.name, "SWAN Vancouver");
 	assert_int_equal(store_org_get(f->s, &f->a, 99, &got), STORE_NOTFOUND);
 	assert_int_equal(store_org_insert(f->s, &o), STORE_CONFLICT);
 	o.id = 0;
@@ -1103,6 +1164,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_restore, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user, setup, teardown),

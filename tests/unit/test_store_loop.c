@@ -1287,7 +1287,7 @@ rewind_to_v1(struct store *s)
 	assert_true(n >= 7);
 	assert_int_equal(db_exec(db, "PRAGMA foreign_keys = OFF"), 0);
 	for (i = 0; i < n; i++) {
-		snprintf(sql, sizeof(sql), "DROP TABLE %s", names[i]);
+		snprintf(sql, sizeof(sql), "DROP TABLE %.63s", names[i]);
 		assert_int_equal(db_exec(db, sql), 0);
 	}
 	assert_int_equal(db_exec(db, "PRAGMA foreign_keys = ON;"

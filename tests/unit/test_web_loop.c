@@ -545,7 +545,7 @@ test_home_links(void **state)
 		    NULL }, "/reports/mine" },
 		{ ROLE_ADMIN, { "<a href=/queue>", "<a href=/invites>", NULL },
 		    "/reports/mine" },
-		{ ROLE_LIAISON, { "<li class=soon>Shared reports", NULL },
+		{ ROLE_LIAISON, { "<a href=/police>Shared reports</a>", NULL },
 		    "/report" },
 	};
 	size_t i, k;

@@ -1,5 +1,7 @@
 /*
- * i18n.c: the embedded message catalogs and language negotiation.
+ * i18n.c: the embedded message catalogs and language negotiation
+ * (util/i18n.h). It lives below the web layer so that the web pages and
+ * the outbox's messages share the catalogs.
  *
  * Each po/LANG.po is compiled to a .mo and embedded by cmake/embed.cmake
  * as mo_LANG[] / mo_LANG_len ('-' in the code becomes '_'). The catalogs
@@ -16,11 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
-#include "web/i18n_internal.h"
-#include "web/web.h"
 #include "util/banned.h"
 
 /*

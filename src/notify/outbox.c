@@ -1,0 +1,321 @@
+/*
+ * outbox.c: the sender process of lookout serve (notify.h): claims due
+ * messages, sends each on its channel, settles it; retries come due by
+ * themselves (core/outbox.c decides when).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "notify/notify.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define PURGE_EVERY	3600	/* seconds between purges of old messages */
+#define MAX_CHANNELS	4
+
+/* The server's handle on the sender. */
+struct outbox_sender {
+	int	wake_wr;	/* a byte wakes it; closing stops it */
+	int	done_rd;	/* end of file once it has exited */
+	int	ep;		/* epoll on done_rd: the server's filter
+				   allows epoll_wait, not poll */
+};
+
+/* The sender's own state, in the sender process. */
+struct sender {
+	struct app		 app;		/* the server's, own pool */
+	struct notify_channel	 ch[MAX_CHANNELS];
+	size_t			 nch;
+	int			 wake_rd;
+	int			 stopping;
+	time_t			 stop_at;
+	int64_t			 claimer;
+};
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Wait up to ms for the server: drains wake-ups, notices end of file. */
+static void
+wait_wake(struct sender *sd, int ms)
+{
+	struct pollfd pfd = { sd->wake_rd, POLLIN, 0 };
+	char b[64];
+	ssize_t n;
+
+	if (sd->stopping)
+		return;
+	if (poll(&pfd, 1, ms) <= 0)
+		return;
+	while ((n = read(sd->wake_rd, b, sizeof(b))) > 0)
+		;
+	if (n == 0) {
+		sd->stopping = 1;
+		sd->stop_at = mono_now();
+	}
+}
+
+/* For a send in progress: give up once stopping for longer than the
+ * grace. */
+static int
+cancel_send(void *arg)
+{
+	struct sender *sd = arg;
+
+	wait_wake(sd, 0);
+	return sd->stopping && mono_now() - sd->stop_at >= OUTBOX_STOP_GRACE;
+}
+
+/* One round over the channels; 1 when a batch came back full (more may
+ * be due at once). */
+static int
+deliver(struct sender *sd)
+{
+	struct outbox_item *items;
+	struct notify_channel *ch;
+	enum outbox_result res;
+	struct store *s;
+	struct arena a;
+	size_t i, k, n;
+	int rc, full = 0;
+
+	for (k = 0; k < sd->nch && !sd->stopping; k++) {
+		ch = &sd->ch[k];
+		arena_init(&a);
+		s = store_acquire(sd->app.pool);
+		rc = outbox_claim(&sd->app, s, &a, ch->name, sd->claimer,
+		    OUTBOX_LEASE_SECONDS, OUTBOX_BATCH, &items, &n);
+		store_release(sd->app.pool, s);
+		if (rc != 0) {
+			log_warn("outbox: cannot claim %s messages; trying "
+			    "again shortly", ch->name);
+			arena_release(&a);
+			continue;
+		}
+		if (n == OUTBOX_BATCH)
+			full = 1;
+		for (i = 0; i < n && !sd->stopping; i++) {
+			res = ch->send(ch->ctx, &items[i], cancel_send, sd);
+			s = store_acquire(sd->app.pool);
+			(void)outbox_settle(&sd->app, s, &items[i],
+			    sd->claimer, res);
+			store_release(sd->app.pool, s);
+		}
+		/* Whatever was claimed and not sent goes back at exit
+		 * (outbox_release), or when the lease runs out. */
+		arena_release(&a);
+	}
+	return full;
+}
+
+static void
+purge(struct sender *sd)
+{
+	struct store *s = store_acquire(sd->app.pool);
+
+	if (outbox_purge(&sd->app, s, (int64_t)time(NULL)) != 0)
+		log_warn("outbox: cannot remove old messages; trying again "
+		    "in an hour");
+	store_release(sd->app.pool, s);
+}
+
+static void __attribute__((noreturn))
+sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
+{
+	char err[256];
+	time_t last_purge = 0;
+	struct store *s;
+	size_t k;
+	int code = 1;
+
+	(void)prctl(PR_SET_NAME, "lookout-sender", 0, 0, 0);
+	if (child_init != NULL && child_init(arg) != 0)
+		goto out;
+	/* The server's connections are its own: a connection must not be
+	 * used by two processes, so the sender opens one for itself. */
+	sd->app.pool = store_pool_open(sd->app.data_dir, sd->app.cfg.db, 1,
+	    err, sizeof(err));
+	if (sd->app.pool == NULL) {
+		log_error("outbox: the sender cannot open the database: %s; "
+		    "messages stay queued", err);
+		goto out;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("outbox: cannot start libcurl; messages stay queued");
+		goto out;
+	}
+	sd->claimer = random_id();
+	while (!sd->stopping) {
+		int full = deliver(sd);
+
+		if (mono_now() - last_purge >= PURGE_EVERY) {
+			purge(sd);
+			last_purge = mono_now();
+		}
+		wait_wake(sd, full ? 0 : OUTBOX_POLL_SECONDS * 1000);
+	}
+	s = store_acquire(sd->app.pool);
+	(void)outbox_release(&sd->app, s, sd->claimer);
+	store_release(sd->app.pool, s);
+	code = 0;
+out:
+	for (k = 0; k < sd->nch; k++)
+		sd->ch[k].free(sd->ch[k].ctx);
+	/* The database pool and the rest go with the process: _exit, so
+	 * that nothing of the server's (its connections, its atexit
+	 * handlers) is touched from here. */
+	if (sd->app.pool != NULL)
+		store_pool_close(sd->app.pool);
+	keys_wipe(&sd->app.keys);
+	_exit(code);
+}
+
+/* The server's wake-up: one byte; a full pipe is already a wake-up. */
+static void
+kick(void *arg)
+{
+	struct outbox_sender *sd = arg;
+	char c = 1;
+
+	(void)!write(sd->wake_wr, &c, 1);
+}
+
+struct outbox_sender *
+outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
+{
+	struct outbox_sender *sd = NULL;
+	struct notify_channel email;
+	struct sender *child;
+	int wake[2] = { -1, -1 }, done[2] = { -1, -1 }, rc;
+	char err[256];
+	pid_t pid;
+
+	rc = email_channel_open(&app->cfg, &email, err, sizeof(err));
+	if (rc == -1) {
+		fprintf(stderr, "lookout: lookout.conf: %s\n", err);
+		return NULL;
+	}
+	if (rc == 1)
+		log_info("outbox: smtp_url is not set; email alerts stay "
+		    "queued until it is");
+	else if (app->cfg.public_url[0] == '\0')
+		log_warn("outbox: public_url is not set; links in email point "
+		    "to http://%s:%d", app->cfg.listen_host,
+		    app->cfg.listen_port);
+	if (outbox_counters_share() == -1 ||
+	    pipe2(wake, O_CLOEXEC) == -1 || pipe2(done, O_CLOEXEC) == -1) {
+		fprintf(stderr, "lookout: cannot start the outbox sender: "
+		    "%s\n", strerror(errno));
+		goto fail;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "lookout: cannot start the outbox sender: "
+		    "%s\n", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		child = xcalloc(1, sizeof(*child));
+		child->app = *app;
+		child->app.pool = NULL;
+		child->wake_rd = wake[0];
+		close(wake[1]);
+		close(done[0]);
+		/* done[1] stays open, unwritten, until the sender exits. */
+		(void)fcntl(child->wake_rd, F_SETFL, O_NONBLOCK);
+		if (rc == 0)
+			child->ch[child->nch++] = email;
+		sender_main(child, child_init, arg);
+	}
+	close(wake[0]);
+	close(done[1]);
+	if (rc == 0)
+		email.free(email.ctx);	/* the sender has its copy */
+	sd = xcalloc(1, sizeof(*sd));
+	sd->wake_wr = wake[1];
+	sd->done_rd = done[0];
+	if ((sd->ep = epoll_create1(EPOLL_CLOEXEC)) != -1) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ev.data.fd = sd->done_rd;
+		if (epoll_ctl(sd->ep, EPOLL_CTL_ADD, sd->done_rd, &ev) == -1) {
+			close(sd->ep);
+			sd->ep = -1;
+		}
+	}
+	(void)fcntl(sd->wake_wr, F_SETFL, O_NONBLOCK);
+	outbox_set_wake(kick, sd);
+	/* Messages queued while nothing was running (a restart, lookout
+	 * import) are due already: the sender looks at once. */
+	kick(sd);
+	return sd;
+fail:
+	if (rc == 0)
+		email.free(email.ctx);
+	if (wake[0] != -1) {
+		close(wake[0]);
+		close(wake[1]);
+	}
+	if (done[0] != -1) {
+		close(done[0]);
+		close(done[1]);
+	}
+	return NULL;
+}
+
+void
+outbox_sender_stop(struct outbox_sender *sd)
+{
+	struct epoll_event ev;
+	struct timespec t0, t;
+	char b[16];
+	long left;
+	int n;
+
+	if (sd == NULL)
+		return;
+	outbox_set_wake(NULL, NULL);
+	close(sd->wake_wr);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = OUTBOX_STOP_WAIT * 1000L -
+		    ((t.tv_sec - t0.tv_sec) * 1000L +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000L);
+		if (left <= 0) {
+			log_warn("outbox: the sender did not stop within %d "
+			    "seconds; its claims expire by themselves",
+			    OUTBOX_STOP_WAIT);
+			break;
+		}
+		/* Without the epoll fd, a blocking read still ends: the
+		 * sender's stop is bounded by its grace and timeouts. */
+		n = sd->ep == -1 ? 1 : epoll_wait(sd->ep, &ev, 1, (int)left);
+		if (n == -1 && errno != EINTR)
+			break;
+		if (n > 0 && read(sd->done_rd, b, sizeof(b)) <= 0)
+			break;	/* end of file: it has exited */
+	}
+	if (sd->ep != -1)
+		close(sd->ep);
+	close(sd->done_rd);
+	free(sd);
+}

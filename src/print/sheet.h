@@ -1,0 +1,87 @@
+/*
+ * sheet.h: the printed bad-date sheet. Outreach staff hand it out at
+ * drop-ins and from the van, so that workers without a phone or an
+ * account still get the alerts.
+ *
+ * A sheet is a PDF of a region's active alerts issued since a date,
+ * grouped by severity (high, then medium, then low), on A4 or Letter
+ * (paper_size in lookout.conf). Every page carries a footer: a QR code
+ * to the report form (public_url + "/report"), "Report a bad date" and
+ * "No report is not a guarantee of safety.".
+ *
+ * sheet_load() gathers what a sheet shows through the core, never the
+ * store; sheet_render() only draws, with cairo and pango. Pango shapes
+ * and wraps every string, so French accents and Chinese come out
+ * right, in Noto Sans and Noto Sans CJK SC found through fontconfig
+ * (fonts-noto-core, fonts-noto-cjk).
+ *
+ * Words come from the same catalogs as the pages (util/i18n.h), in the
+ * language the sheet is for, which need not be the reader's of a page.
+ *
+ * Ownership: whatever a struct sheet points at belongs to the caller
+ * (sheet_load takes it from the arena it is given); sheet_render keeps
+ * nothing. Any thread may render; sheets are drawn one at a time, on
+ * one font map kept for the life of the process.
+ */
+#ifndef LOOKOUT_SHEET_H
+#define LOOKOUT_SHEET_H
+
+#include <stddef.h>
+
+#include "core/report.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* Without a date, a sheet covers the last week: it is a weekly sheet. */
+#define SHEET_DEFAULT_DAYS	7
+
+enum sheet_paper { SHEET_A4, SHEET_LETTER };
+
+/* Takes the next len bytes of the PDF; 0, or -1 to stop. */
+typedef int (*sheet_write_fn)(void *arg, const unsigned char *data,
+    size_t len);
+
+struct sheet {
+	const char		*lang;		/* "en", "fr", "zh-Hans" */
+	const char		*region_code;	/* "" for every region */
+	const char		*region_name;	/* NULL: "All regions" */
+	const char		*since;		/* "YYYY-MM-DD" */
+	const char		*until;		/* "YYYY-MM-DD", today */
+	const struct alert	*alerts;	/* regions hold names */
+	size_t			 n;
+	const char		*report_url;	/* what the QR code holds */
+	int			 url_relative;	/* no public_url: say so */
+	enum sheet_paper	 paper;
+};
+
+/*
+ * Fill sh with the alerts of region (and the regions under it; NULL or
+ * "" for every region) issued on or after since (NULL or "" for
+ * SHEET_DEFAULT_DAYS ago), with their region codes replaced by names,
+ * and the paper and report address from app's configuration, in
+ * English; set sh->lang for another language. Returns a REPORT_* code:
+ * REPORT_INVALID with err set for an unknown region or a bad date.
+ */
+int	sheet_load(struct app *app, struct store *s, struct arena *a,
+	    const struct auth *who, const char *region, const char *since,
+	    struct sheet *sh, struct report_err *err);
+
+/* Draw sh as a PDF, handing the bytes to fn as they come. Returns 0 and
+ * the page count in *pages (pages may be NULL), or -1 when cairo fails
+ * or fn does (logged). */
+int	sheet_render(const struct sheet *sh, sheet_write_fn fn, void *arg,
+	    int *pages);
+/* The same, appending the PDF to out. */
+int	sheet_render_buf(const struct sheet *sh, struct buf *out, int *pages);
+
+/*
+ * Do now what the first sheet would do lazily: make the font map (pango
+ * starts a thread for it), read fontconfig's configuration and caches,
+ * and load the faces. lookout serve calls this before its system-call
+ * filter goes in, which allows neither new threads nor the directory
+ * scans fontconfig makes. Returns 0, or -1 (logged) when no sheet can
+ * be made; serving goes on either way.
+ */
+int	sheet_prepare(void);
+
+#endif

@@ -1,0 +1,520 @@
+/*
+ * test_outbox.c: the outbox: retry backoff, the messages rendered for an
+ * alert in each language, their sealed form, the email as it goes on
+ * the wire (headers, RFC 2047 subjects, header injection refused, MIME
+ * parts), and the claim-and-settle rules of the store over SQLite.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "core/outbox.h"
+#include "notify/notify.h"
+#include "store/store.h"
+#include "store/store_notify.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/banned.h"
+
+/* Backoff */
+
+static void
+test_backoff(void **state)
+{
+	int64_t f, prev = 0;
+
+	assert_int_equal(outbox_backoff(1), 30);
+	assert_int_equal(outbox_backoff(2), 60);
+	assert_int_equal(outbox_backoff(3), 120);
+	assert_int_equal(outbox_backoff(0), 30);	/* never below base */
+	for (f = 1; f < 64; f++) {
+		int64_t d = outbox_backoff(f);
+
+		assert_true(d >= prev);
+		assert_true(d <= OUTBOX_RETRY_MAX);
+		prev = d;
+	}
+	assert_int_equal(outbox_backoff(20), OUTBOX_RETRY_MAX);
+	assert_int_equal(outbox_backoff(INT64_MAX), OUTBOX_RETRY_MAX);
+	/* The attempts a message gets add up to hours, not minutes. */
+	for (prev = 0, f = 1; f < OUTBOX_MAX_ATTEMPTS; f++)
+		prev += outbox_backoff(f);
+	assert_true(prev > 3 * 3600);
+}
+
+/* Rendering */
+
+static const char *regions[] = { "ca-bc-van", "ca-on" };
+
+static void
+fill_alert(struct alert *al)
+{
+	memset(al, 0, sizeof(*al));
+	al->id = 42;
+	al->summary = "tall man, grey <Civic> & a knife";
+	al->severity = "high";
+	al->types = INC_VIOLENCE | INC_THREATS;
+	al->issued_on = "2026-11-20";
+	al->regions = regions;
+	al->nregions = 2;
+}
+
+static void
+test_render_email(void **state)
+{
+	struct outbox_msg m;
+	struct alert al;
+	struct arena a;
+
+	arena_init(&a);
+	fill_alert(&al);
+	assert_int_equal(outbox_render_email(&a, "en", &al,
+	    "https://lookout.test/", "TOKEN", &m), 0);
+	assert_string_equal(m.subject, "New safety alert");
+	assert_string_equal(m.unsubscribe,
+	    "https://lookout.test/unsubscribe?lang=en&t=TOKEN");
+	assert_non_null(strstr(m.text, "tall man, grey <Civic> & a knife"));
+	assert_non_null(strstr(m.text, "Severity: High"));
+	assert_non_null(strstr(m.text, "Violence, Threats"));
+	assert_non_null(strstr(m.text, "ca-bc-van, ca-on"));
+	assert_non_null(strstr(m.text, "2026-11-20"));
+	assert_non_null(strstr(m.text, "https://lookout.test/alerts"));
+	assert_non_null(strstr(m.text, m.unsubscribe));
+	/* The HTML escapes what staff wrote. */
+	assert_non_null(strstr(m.html,
+	    "tall man, grey &lt;Civic&gt; &amp; a knife"));
+	assert_null(strstr(m.html, "<Civic>"));
+	assert_non_null(strstr(m.html, "<html lang=\"en\">"));
+	assert_non_null(strstr(m.html,
+	    "href=\"https://lookout.test/unsubscribe?lang=en&amp;t=TOKEN\""));
+
+	assert_int_equal(outbox_render_email(&a, "fr", &al,
+	    "https://lookout.test", "T", &m), 0);
+	assert_string_equal(m.subject, "Nouvelle alerte de sécurité");
+	assert_non_null(strstr(m.text, "Gravité: Élevée"));
+	assert_non_null(strstr(m.text, "Pour ne plus recevoir ces courriels"));
+	assert_non_null(strstr(m.html, "<html lang=\"fr\">"));
+	assert_non_null(strstr(m.unsubscribe, "?lang=fr&t=T"));
+
+	assert_int_equal(outbox_render_email(&a, "zh-Hans", &al,
+	    "https://lookout.test", "T", &m), 0);
+	assert_string_equal(m.subject, "新的安全提醒");
+	assert_non_null(strstr(m.text, "严重程度: 高"));
+	assert_non_null(strstr(m.text, "暴力"));
+	arena_release(&a);
+}
+
+static void
+test_render_sms(void **state)
+{
+	struct outbox_msg m;
+	struct alert al;
+	struct arena a;
+
+	arena_init(&a);
+	fill_alert(&al);
+	assert_int_equal(outbox_render_sms(&a, "fr", &al,
+	    "https://lookout.test/", &m), 0);
+	assert_string_equal(m.subject, "");
+	assert_string_equal(m.html, "");
+	assert_non_null(strstr(m.text, "Nouvelle alerte de sécurité"));
+	assert_non_null(strstr(m.text, al.summary));
+	assert_non_null(strstr(m.text, "https://lookout.test/alerts"));
+	assert_non_null(strstr(m.text, "STOP"));
+	arena_release(&a);
+}
+
+static void
+test_msg_roundtrip(void **state)
+{
+	struct outbox_msg m = { "Sujet é", "texte\nligne", "<p>x</p>",
+	    "https://x/unsubscribe?t=a" }, back;
+	const char *extra = "{\"subject\":\"\",\"text\":\"\",\"html\":\"\","
+	    "\"unsubscribe\":\"\",\"x\":1}";
+	struct arena a;
+	struct buf b;
+
+	arena_init(&a);
+	buf_init(&b, BUF_CAP_PAGE);
+	assert_int_equal(outbox_msg_encode(&m, &b), 0);
+	assert_int_equal(outbox_msg_decode(&a, b.buf, b.len, &back), 0);
+	assert_string_equal(back.subject, m.subject);
+	assert_string_equal(back.text, m.text);
+	assert_string_equal(back.html, m.html);
+	assert_string_equal(back.unsubscribe, m.unsubscribe);
+	/* Anything else is refused. */
+	assert_int_equal(outbox_msg_decode(&a, "{}", 2, &back), -1);
+	assert_int_equal(outbox_msg_decode(&a, "nope", 4, &back), -1);
+	assert_int_equal(outbox_msg_decode(&a, extra, strlen(extra), &back),
+	    -1);
+	buf_release(&b);
+	arena_release(&a);
+}
+
+/* The email on the wire */
+
+static void
+parts(struct email_parts *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->from = "Lookout <alerts@lookout.test>";
+	p->to = "mia@example.org";
+	p->subject = "New safety alert";
+	p->text = "text part é";
+	p->html = "<p>html part</p>";
+	p->unsubscribe = "https://lookout.test/unsubscribe?t=abc";
+	p->message_id = "<1.2@lookout.test>";
+	p->boundary = "=_b";
+	p->date = 1795989421;	/* 2026-11-29 21:57:01 UTC, a Sunday */
+}
+
+/* The decoded body of the part after "Content-Type: type". */
+static char *
+part_body(const char *msg, const char *type)
+{
+	const char *p = strstr(msg, type), *start, *end;
+	unsigned char *bin;
+	char *b64, *o;
+	size_t n, binlen;
+
+	assert_non_null(p);
+	start = strstr(p, "\r\n\r\n");
+	assert_non_null(start);
+	start += 4;
+	end = strstr(start, "--=_b");
+	assert_non_null(end);
+	b64 = calloc(1, (size_t)(end - start) + 1);
+	for (o = b64; start < end; start++)
+		if (*start != '\r' && *start != '\n')
+			*o++ = *start;
+	n = strlen(b64);
+	bin = calloc(1, n + 1);
+	assert_int_equal(sodium_base642bin(bin, n, b64, n, NULL, &binlen,
+	    NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	free(b64);
+	return (char *)bin;
+}
+
+static void
+test_email_format(void **state)
+{
+	struct email_parts p;
+	struct buf b;
+	char *body;
+
+	buf_init(&b, BUF_CAP_PAGE);
+	parts(&p);
+	assert_int_equal(email_format(&b, &p), 0);
+	assert_non_null(strstr(b.buf,
+	    "Date: Sun, 29 Nov 2026 21:57:01 +0000\r\n"));
+	assert_non_null(strstr(b.buf,
+	    "\r\nFrom: Lookout <alerts@lookout.test>\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nTo: <mia@example.org>\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nSubject: New safety alert\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nMessage-ID: <1.2@lookout.test>\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nMIME-Version: 1.0\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nList-Unsubscribe: "
+	    "<https://lookout.test/unsubscribe?t=abc>\r\n"));
+	assert_non_null(strstr(b.buf, "\r\nContent-Type: multipart/"
+	    "alternative; boundary=\"=_b\"\r\n"));
+	assert_non_null(strstr(b.buf, "Content-Type: text/plain; "
+	    "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"));
+	assert_non_null(strstr(b.buf, "\r\n--=_b--\r\n"));
+	/* Every line ends CRLF: no bare LF. */
+	{
+		const char *c;
+
+		for (c = b.buf; (c = strchr(c, '\n')) != NULL; c++)
+			assert_true(c > b.buf && c[-1] == '\r');
+	}
+	body = part_body(b.buf, "text/plain");
+	assert_string_equal(body, "text part é");
+	free(body);
+	body = part_body(b.buf, "text/html");
+	assert_string_equal(body, "<p>html part</p>");
+	free(body);
+	buf_release(&b);
+}
+
+static void
+test_email_injection(void **state)
+{
+	static const char *const bad[] = { "a@b.c\r\nBcc: x@y.z",
+	    "a@b.c\nBcc: x@y.z", "a@b.c\r", "x <a@b.c>", "ü@b.c", "a b@c.d",
+	    "", "nobody" };
+	struct email_parts p;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, BUF_CAP_PAGE);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parts(&p);
+		p.to = bad[i];
+		buf_reset(&b);
+		assert_int_equal(email_format(&b, &p), -1);
+	}
+	parts(&p);
+	p.subject = "hi\r\nBcc: x@y.z";
+	assert_int_equal(email_format(&b, &p), -1);
+	parts(&p);
+	p.from = "Lookout <alerts@lookout.test>\r\nBcc: x@y.z";
+	assert_int_equal(email_format(&b, &p), -1);
+	parts(&p);
+	p.unsubscribe = "https://x/\r\nBcc: x@y.z";
+	assert_int_equal(email_format(&b, &p), -1);
+	parts(&p);
+	p.message_id = "<a@b>\nX: y";
+	assert_int_equal(email_format(&b, &p), -1);
+	buf_release(&b);
+}
+
+/* Decode the encoded-words of a Subject value and check the folding. */
+static void
+check_words(const char *v, const char *want)
+{
+	char out[1024], b64[128];
+	const char *p = v, *q, *end;
+	unsigned char bin[128];
+	size_t o = 0, binlen, linelen;
+
+	while (*p != '\0') {
+		assert_memory_equal(p, "=?UTF-8?B?", 10);
+		q = p + 10;
+		end = strstr(q, "?=");
+		assert_non_null(end);
+		/* An encoded-word is at most 75 characters. */
+		assert_true((size_t)(end + 2 - p) <= 75);
+		linelen = (size_t)(end - q);
+		memcpy(b64, q, linelen);
+		b64[linelen] = '\0';
+		assert_int_equal(sodium_base642bin(bin, sizeof(bin), b64,
+		    linelen, NULL, &binlen, NULL,
+		    sodium_base64_VARIANT_ORIGINAL), 0);
+		memcpy(out + o, bin, binlen);
+		o += binlen;
+		p = end + 2;
+		if (*p != '\0') {
+			assert_memory_equal(p, "\r\n ", 3);
+			p += 3;
+		}
+	}
+	out[o] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void
+test_header_value(void **state)
+{
+	const char *zh = "新的安全提醒：温哥华市中心一名高个子男子开着灰色汽车，"
+	    "带着刀，请大家小心";
+	struct buf b;
+
+	buf_init(&b, BUF_CAP_PAGE);
+	assert_int_equal(email_header_value(&b, 7, "Plain ASCII"), 0);
+	assert_string_equal(b.buf, "Plain ASCII");
+	buf_reset(&b);
+	assert_int_equal(email_header_value(&b, 7,
+	    "Nouvelle alerte de sécurité"), 0);
+	check_words(b.buf, "Nouvelle alerte de sécurité");
+	buf_reset(&b);
+	/* Long: several words, none splitting a character. */
+	assert_int_equal(email_header_value(&b, 7, zh), 0);
+	assert_non_null(strstr(b.buf, "\r\n "));
+	check_words(b.buf, zh);
+	buf_reset(&b);
+	assert_int_equal(email_header_value(&b, 7, "a\r\nb"), -1);
+	assert_int_equal(email_header_value(&b, 7, "a\nb"), -1);
+	buf_release(&b);
+}
+
+static void
+test_address(void **state)
+{
+	char a[64];
+
+	assert_int_equal(email_address("alerts@x.org", a, sizeof(a)), 0);
+	assert_string_equal(a, "alerts@x.org");
+	assert_int_equal(email_address("Lookout <alerts@x.org>", a,
+	    sizeof(a)), 0);
+	assert_string_equal(a, "alerts@x.org");
+	assert_int_equal(email_address("<alerts@x.org>", a, sizeof(a)), 0);
+	assert_int_equal(email_address("a <b@c> d", a, sizeof(a)), -1);
+	assert_int_equal(email_address("a@b@c", a, sizeof(a)), -1);
+	assert_int_equal(email_address("@x.org", a, sizeof(a)), -1);
+	assert_int_equal(email_address("a@x.org\r\n", a, sizeof(a)), -1);
+	assert_int_equal(email_address("é@x.org", a, sizeof(a)), -1);
+}
+
+/* The store: claim and settle */
+
+struct fixture {
+	char		 dir[64];
+	struct store	*s;
+	struct arena	 a;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/lookout-outbox-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
+	assert_non_null(f->s);
+	arena_init(&f->a);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+
+	arena_release(&f->a);
+	store_close(f->s);
+	if ((d = opendir(f->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", f->dir,
+			    de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+queue(struct store *s, int64_t id, const char *channel, int64_t due)
+{
+	struct store_outbox m;
+
+	memset(&m, 0, sizeof(m));
+	m.id = id;
+	m.channel = (char *)channel;
+	m.recipient_sealed = (uint8_t *)"r";
+	m.recipient_sealed_len = 1;
+	m.body_sealed = (uint8_t *)"b";
+	m.body_sealed_len = 1;
+	m.next_attempt_at = due;
+	m.created_at = 100;
+	assert_int_equal(store_outbox_insert(s, &m), 0);
+}
+
+static void
+test_claim_settle(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox *got;
+	int64_t n64;
+	size_t n;
+
+	queue(f->s, 1, "email", 100);
+	queue(f->s, 2, "email", 100);
+	queue(f->s, 3, "email", 5000);	/* not due yet */
+	queue(f->s, 4, "sms", 100);	/* another channel */
+
+	/* Claimer 7 takes the two due emails. */
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 1000, 7,
+	    1600, 10, &got, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true((got[0].id == 1 && got[1].id == 2) ||
+	    (got[0].id == 2 && got[1].id == 1));
+	assert_string_equal(got[0].state, "queued");
+	/* Nobody else gets them while the claim lasts. */
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 1000, 8,
+	    1600, 10, &got, &n), 0);
+	assert_int_equal(n, 0);
+
+	/* Settled once: the second try, or another claimer's, is refused. */
+	assert_int_equal(store_outbox_sent(f->s, 1, 8, 1001), STORE_NOTFOUND);
+	assert_int_equal(store_outbox_sent(f->s, 1, 7, 1001), 0);
+	assert_int_equal(store_outbox_sent(f->s, 1, 7, 1002), STORE_NOTFOUND);
+	assert_int_equal(store_outbox_retry(f->s, 1, 7, 2000), STORE_NOTFOUND);
+	assert_int_equal(store_outbox_fail(f->s, 1, 7), STORE_NOTFOUND);
+
+	/* A retry releases the claim and moves the due time. */
+	assert_int_equal(store_outbox_retry(f->s, 2, 7, 1500), 0);
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 1400, 8,
+	    2000, 10, &got, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 1500, 8,
+	    2100, 10, &got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, 2);
+	assert_int_equal(got[0].attempts, 1);
+
+	/* A claimer that died: its claim expires and 9 takes over; 8 can
+	 * no longer settle it. */
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 2100, 9,
+	    2700, 10, &got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_outbox_sent(f->s, 2, 8, 2101), STORE_NOTFOUND);
+	assert_int_equal(store_outbox_fail(f->s, 2, 9), 0);
+
+	/* The limit holds; a clean stop gives claims back. */
+	queue(f->s, 5, "email", 100);
+	queue(f->s, 6, "email", 100);
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 3000, 10,
+	    3600, 1, &got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_outbox_release(f->s, 10, &n64), 0);
+	assert_int_equal(n64, 1);
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 3000, 11,
+	    3600, 10, &got, &n), 0);
+	assert_int_equal(n, 2);
+
+	assert_int_equal(store_outbox_count(f->s, "sent", &n64), 0);
+	assert_int_equal(n64, 1);
+	assert_int_equal(store_outbox_count(f->s, "failed", &n64), 0);
+	assert_int_equal(n64, 1);
+	assert_int_equal(store_outbox_count(f->s, "queued", &n64), 0);
+	assert_int_equal(n64, 4);
+	/* Old sent and failed messages go; queued ones stay. */
+	assert_int_equal(store_outbox_purge(f->s, 101, &n64), 0);
+	assert_int_equal(n64, 2);
+	assert_int_equal(store_outbox_count(f->s, NULL, &n64), 0);
+	assert_int_equal(n64, 4);
+	/* A bad channel is refused before SQL. */
+	assert_int_equal(store_outbox_claim(f->s, &f->a, "fax", 3000, 11,
+	    3600, 10, &got, &n), STORE_ERR);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_render_email),
+		cmocka_unit_test(test_render_sms),
+		cmocka_unit_test(test_msg_roundtrip),
+		cmocka_unit_test(test_email_format),
+		cmocka_unit_test(test_email_injection),
+		cmocka_unit_test(test_header_value),
+		cmocka_unit_test(test_address),
+		cmocka_unit_test_setup_teardown(test_claim_settle, setup,
+		    teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
