@@ -165,9 +165,10 @@ API_MATRIX = [
         body=report_body("new")),
     row("GET", "/api/v1/reports?status=new",
         (401, 403, 403, 200, 200, 403, 200, 403)),
-    # Held reports are their owner's alone: no queue shows them.
-    # "held" is no status a queue can be asked for: the query is refused
-    # before anyone is asked who they are, and says nothing of any report.
+    # Held reports are their owner's alone: "held" is no status a queue
+    # can be asked for. The query is refused before anyone is asked who
+    # they are (declared parameters are checked first), which says
+    # nothing of any report.
     row("GET", "/api/v1/reports?status=held",
         (400, 400, 400, 400, 400, 400, 400, 400)),
     row("GET", "/api/v1/reports/mine",
