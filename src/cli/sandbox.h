@@ -3,18 +3,20 @@
  *
  * serve opens everything it needs first: the config, the key, every
  * database connection of the pool, the listening socket and the TLS
- * credentials, and starts every thread it will ever have. Then, as
+ * credentials, and starts its threads. Then, as
  * kore's worker privsep and httpd's pledge do, it
  *  1. drops root for an unprivileged account (--user NAME), and
  *  2. installs a seccomp filter that allows only the system calls a
  *     running server makes; any other call kills the whole process with
  *     SIGSYS (and a kernel log line naming the call).
  *
- * The filter allows no execve, no socket, connect or bind, no ptrace, no
- * new processes (new threads, which share the filter, are allowed: pango
- * makes them to lay out the printed sheet), no chmod, chown (except
- * SQLite's, when it runs as root), rename or mkdir, and no executable
- * memory.
+ * The filter allows no execve, no socket, connect or bind (unless the
+ * database is PostgreSQL: sandbox_allow_db_client()), no ptrace, no new
+ * processes (new threads, which share the filter, are allowed: pango
+ * makes them to lay out the printed sheet), no chmod or chown (but
+ * fchmod, for SQLite's temporary files), no rename or mkdir, and no
+ * executable memory. Sanitizer builds allow what their runtimes need
+ * (sandbox.c).
  *
  * Linux only; the filter covers the native architecture (calls made
  * through another ABI kill the process).
@@ -44,9 +46,9 @@ int	sandbox_user_drop(const struct sandbox_user *u);
 
 /*
  * Install the system-call filter on every thread of the process. After
- * this returns 0 the process cannot execute a program, open a network
- * connection or start a process. Returns -1 with a message printed when
- * the kernel refuses the filter.
+ * this returns 0 the process cannot execute a program, start a process
+ * or open a network connection (but a database client's, when allowed).
+ * Returns -1 with a message printed when the kernel refuses the filter.
  *
  * The test hook: with LOOKOUT_SANDBOX_SELFTEST=execve (or =socket) in
  * the environment, the forbidden call is made right after the filter is
@@ -60,8 +62,5 @@ int	sandbox_enter(void);
  * the server went away. Allows those calls (socket and connect among
  * them) in the filter. */
 void	sandbox_allow_db_client(void);
-
-/* Whether this build filters at all (see sandbox.c on sanitizers). */
-int	sandbox_available(void);
 
 #endif

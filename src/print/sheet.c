@@ -5,8 +5,9 @@
  * to learn the page count for "1 / 3" in the footers; the second draws.
  * Text is laid out one pango line at a time, so a page breaks between
  * any two lines, even inside a summary longer than a page. A severity
- * heading is kept with the start of its first alert, and an alert that
- * fits on a page is never split.
+ * heading is kept with the start of its first alert and repeated atop
+ * each page its group goes on to, and an alert that fits on a page is
+ * never split.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
  * me.c: what a member decides about her own account: the regions whose
- * alerts she gets (GET and POST /me/regions), and deleting the account
+ * alerts she receives (GET and POST /me/regions), and deleting the account
  * with everything that is hers (GET and POST /me/delete).
  */
 #include <stdio.h>

@@ -5,7 +5,7 @@ back intact, the database must pass PRAGMA integrity_check, and the
 audit chain must verify.
 
 LOOKOUT_CRASH_ROUNDS and LOOKOUT_CRASH_SECONDS change how many rounds
-run and the time they may take (15 and 60 by default); LOOKOUT_CRASH_SEED
+run and the time they may take (15 and 40 by default); LOOKOUT_CRASH_SEED
 replays a run."""
 
 import datetime
@@ -26,9 +26,9 @@ MEMBERS = [(f"Member{i}", "member", f"member {i}'s long password",
             ["ca-bc-van"]) for i in range(4)]
 THREADS = 8
 ROUNDS = int(os.environ.get("LOOKOUT_CRASH_ROUNDS", "15"))
-BUDGET = float(os.environ.get("LOOKOUT_CRASH_SECONDS", "60"))
+BUDGET = float(os.environ.get("LOOKOUT_CRASH_SECONDS", "40"))
 # The kill comes this long after the server is listening.
-KILL_AFTER = (0.05, 0.9)
+KILL_AFTER = (0.05, 0.6)
 # Fields the report's GET must return exactly as they were sent.
 SENT = ("types", "occurred_on", "time_window", "region", "area",
         "offender", "vehicle", "narrative", "consent", "contact", "source")

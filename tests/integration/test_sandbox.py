@@ -156,9 +156,8 @@ def test_user_flag_refusals():
 
 def test_root_without_user_warns():
     if os.geteuid() != 0:
-        print("# skip: not running as root, so there is no root warning "
-              "to check", flush=True)
-        return
+        lookout_test.skip("not running as root, so there is no root "
+                          "warning to check")
     with Instance() as inst:
         assert "running as root" in inst.server_log(), inst.server_log()
         assert inst.request("GET", "/healthz").status == 200
@@ -166,9 +165,8 @@ def test_root_without_user_warns():
 
 def test_user_drops_root():
     if os.geteuid() != 0:
-        print("# skip: test_user_drops_root needs root (CI runs as root); "
-              "--user was not exercised", flush=True)
-        return
+        lookout_test.skip("--user needs root to drop (CI runs as root); "
+                          "it was not exercised")
     nobody = pwd.getpwnam("nobody")
     with Instance(regions=REGIONS, users=[MEMBER, STAFF],
                   start=False) as inst:

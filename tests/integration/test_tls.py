@@ -158,10 +158,9 @@ def test_tls_versions():
         old = client_context(inst.cert, ssl.TLSVersion.TLSv1,
                              ssl.TLSVersion.TLSv1_1, legacy=True)
         if not legacy_client_works(inst.cert, inst.key, old):
-            print("# note: this Python's OpenSSL cannot speak TLS 1.1 even "
-                  "at SECLEVEL=0; checked only that 1.2 and 1.3 work",
-                  flush=True)
-            return
+            lookout_test.skip("this Python's OpenSSL cannot speak TLS 1.1 "
+                              "even at SECLEVEL=0, so the refusal cannot be "
+                              "seen; TLS 1.2 and 1.3 were checked")
         try:
             r, got = https(inst, old, "GET", "/healthz")
         except (ssl.SSLError, ConnectionError, OSError) as ex:
