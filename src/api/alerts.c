@@ -59,6 +59,7 @@ api_alert_none(struct http_req *r, struct http_resp *w)
 int
 api_alert_attach(struct http_req *r, struct http_resp *w)
 {
+	struct report_err err;
 	json_int_t alert_id;
 	int64_t id = req_param_id(r, 0);
 	int rc;
@@ -69,9 +70,11 @@ api_alert_attach(struct http_req *r, struct http_resp *w)
 	if (alert_id <= 0)
 		return resp_error(w, 400, "'alert_id' must be a positive "
 		    "integer", "alert_id");
-	rc = report_attach(r->app, r->store, &r->auth, id, (int64_t)alert_id);
+	memset(&err, 0, sizeof(err));
+	rc = report_attach(r->app, r->store, &r->auth, id, (int64_t)alert_id,
+	    &err);
 	if (rc != 0)
-		return api_report_error(w, rc, NULL);
+		return api_report_error(w, rc, &err);
 	return resp_json(w, 200, json_pack("{s:I, s:s, s:I}", "id",
 	    (json_int_t)id, "status", "attached", "alert_id", alert_id));
 }

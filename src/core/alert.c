@@ -41,6 +41,18 @@ moderated_report(struct store *s, struct arena *a, const struct auth *who,
 	return 0;
 }
 
+/* A report is moderated once: publish, no alert and attach each need it
+ * new, so that two staff members acting at once cannot both decide. */
+static int
+still_new(const struct store_report *r, struct report_err *err)
+{
+	if (strcmp(r->status, "new") == 0)
+		return 0;
+	(void)loop_invalid(err, "status",
+	    "this report has already been moderated");
+	return REPORT_CONFLICT;
+}
+
 int
 report_publish(struct app *app, struct store *s, const struct auth *who,
     int64_t report_id, const struct alert_in *in, int64_t *alert_id,
@@ -88,12 +100,8 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 		rc = REPORT_CONFLICT;
 		goto fail;
 	}
-	if (strcmp(r.status, "new") != 0) {
-		rc = loop_invalid(err, "status",
-		    "this report has already been moderated");
-		rc = REPORT_CONFLICT;
+	if ((rc = still_new(&r, err)) != 0)
 		goto fail;
-	}
 	for (i = 0; i < in->nregions; i++) {
 		rc = store_region_by_code(s, &a, in->regions[i], &reg);
 		if (rc == STORE_NOTFOUND) {
@@ -185,7 +193,8 @@ report_no_alert(struct app *app, struct store *s, const struct auth *who,
 	arena_init(&a);
 	if ((rc = loop_rc(store_begin(s))) != 0)
 		goto out;
-	if ((rc = moderated_report(s, &a, who, report_id, &r)) != 0)
+	if ((rc = moderated_report(s, &a, who, report_id, &r)) != 0 ||
+	    (rc = still_new(&r, err)) != 0)
 		goto fail;
 	if ((rc = loop_rc(store_report_set_status(s, r.id, "no_alert",
 	    r.matched, r.alert_id, reason))) != 0)
@@ -205,7 +214,7 @@ out:
 
 int
 report_attach(struct app *app, struct store *s, const struct auth *who,
-    int64_t report_id, int64_t alert_id)
+    int64_t report_id, int64_t alert_id, struct report_err *err)
 {
 	struct store_report r;
 	struct store_alert al;
@@ -216,9 +225,12 @@ report_attach(struct app *app, struct store *s, const struct auth *who,
 	arena_init(&a);
 	if ((rc = loop_rc(store_begin(s))) != 0)
 		goto out;
-	if ((rc = moderated_report(s, &a, who, report_id, &r)) != 0)
+	if ((rc = moderated_report(s, &a, who, report_id, &r)) != 0 ||
+	    (rc = still_new(&r, err)) != 0)
 		goto fail;
 	if (!r.consent_alert) {
+		rc = loop_invalid(err, "consent",
+		    "the reporter did not agree to an alert");
 		rc = REPORT_CONFLICT;
 		goto fail;
 	}

@@ -179,7 +179,8 @@ int	report_no_alert(struct app *app, struct store *s,
 	    const struct auth *who, int64_t report_id, const char *reason,
 	    struct report_err *err);
 int	report_attach(struct app *app, struct store *s,
-	    const struct auth *who, int64_t report_id, int64_t alert_id);
+	    const struct auth *who, int64_t report_id, int64_t alert_id,
+	    struct report_err *err);
 
 /* Alerts as members read them. */
 struct alert {

@@ -326,6 +326,12 @@ web_alert_none(struct http_req *r, struct http_resp *w)
 		resp_redirect(w, "/queue");
 		return 0;
 	}
+	if (rc == REPORT_CONFLICT) {
+		/* Someone moderated it first. */
+		v.field = "";
+		v.msg = err.msg;
+		return web_report_page(r, w, id, &v, 409);
+	}
 	if (rc != REPORT_INVALID)
 		return web_report_fail(r, w, rc);
 	v.form = "no-alert";
@@ -340,6 +346,7 @@ int
 web_alert_attach(struct http_req *r, struct http_resp *w)
 {
 	struct report_view v;
+	struct report_err err;
 	const char *e;
 	long long alert_id;
 	int64_t id = req_param_id(r, 0);
@@ -356,7 +363,9 @@ web_alert_attach(struct http_req *r, struct http_resp *w)
 		    "Alerts page");
 		return web_report_page(r, w, id, &v, 200);
 	}
-	rc = report_attach(r->app, r->store, &r->auth, id, (int64_t)alert_id);
+	memset(&err, 0, sizeof(err));
+	rc = report_attach(r->app, r->store, &r->auth, id, (int64_t)alert_id,
+	    &err);
 	switch (rc) {
 	case REPORT_OK:
 		resp_redirect(w, "/queue");
@@ -367,8 +376,10 @@ web_alert_attach(struct http_req *r, struct http_resp *w)
 		v.msg = N_("there is no active alert with this number");
 		return web_report_page(r, w, id, &v, 200);
 	case REPORT_CONFLICT:
+		/* No consent to an alert, or moderated already. */
 		v.field = "";
-		v.msg = N_("the reporter did not agree to an alert");
+		v.msg = err.msg != NULL ? err.msg :
+		    N_("the reporter did not agree to an alert");
 		return web_report_page(r, w, id, &v, 409);
 	default:
 		return web_report_fail(r, w, rc);

@@ -343,6 +343,27 @@ def test_loop_over_the_api():
         assert got["status"] == "no_alert" and got["alert_id"] is None, got
         assert rid5 not in [r["id"] for r in queue(inst, staff)]
 
+        # -- a report is moderated once -------------------------------
+        # Whatever was decided first stands: a second decision of any
+        # kind is refused and changes nothing.
+        for rid, status in ((rid4, "attached"), (rid5, "no_alert")):
+            for sub, body in (("no-alert", {"reason": "again"}),
+                              ("attach", {"alert_id": amber}),
+                              ("alert", {"summary": "again",
+                                         "severity": "low",
+                                         "regions": ["ca-bc-van"]})):
+                st, j = inst.json_request(
+                    "POST", f"/api/v1/reports/{rid}/{sub}", body,
+                    token=staff)
+                assert st == 409 and "already been moderated" in \
+                    j.get("error", ""), (rid, sub, st, j)
+            st, got = inst.json_request("GET", f"/api/v1/reports/{rid}",
+                                        token=staff, expect=200)
+            assert got["status"] == status, (rid, got)
+        st, got = inst.json_request("GET", f"/api/v1/reports/{rid4}",
+                                    token=staff, expect=200)
+        assert got["alert_id"] == alert, got
+
         # -- the feed token -------------------------------------------
         st, j = inst.json_request("POST", "/api/v1/me/feed-token", token=b,
                                   expect=201)
