@@ -160,7 +160,8 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 	    obj, in->severity))) != 0)
 		goto fail;
 	/* Its messages are queued with it, or neither is. */
-	if ((rc = outbox_enqueue_alert(app, s, al.id, &queued)) != 0)
+	if (!in->quiet &&
+	    (rc = outbox_enqueue_alert(app, s, al.id, &queued)) != 0)
 		goto fail;
 	if ((rc = loop_rc(store_commit(s))) != 0)
 		goto out;

@@ -290,6 +290,10 @@ file_row(struct app *app, struct store *s, const struct auth *who,
 		memcpy(r->al.idents, r->in.idents,
 		    r->in.nidents * sizeof(r->in.idents[0]));
 		r->al.nidents = r->in.nidents;
+		/* An old list is history, not news: its alerts are for
+		 * screening, the feed and the sheet, and no subscriber is
+		 * sent a message for each of its rows. */
+		r->al.quiet = 1;
 		rc = report_publish(app, s, who, id, &r->al, &alert_id, &err);
 	}
 	if (rc != 0) {

@@ -171,6 +171,7 @@ struct alert_in {
 	size_t		 nregions;
 	struct ident_in	 idents[LIMIT_LIST_ITEMS];
 	size_t		 nidents;
+	int		 quiet;		/* queue no email or SMS for it */
 };
 int	report_publish(struct app *app, struct store *s,
 	    const struct auth *who, int64_t report_id, const struct alert_in *in,

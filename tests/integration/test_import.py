@@ -62,7 +62,14 @@ HEADER = ["summary", "narrative", "phone", "types", "region", "handle",
 
 
 def test_import_good_and_bad_rows():
-    with Instance(regions=REGIONS, users=[MEMBER], start=False) as inst:
+    with Instance(regions=REGIONS, users=[MEMBER]) as inst:
+        # A subscriber of the region is sent nothing for an old list.
+        member = inst.login(MEMBER[0], MEMBER[2])
+        inst.json_request("PUT", "/api/v1/me/subscriptions",
+                          {"regions": ["ca-bc-van"],
+                           "email": "amara@example.org"},
+                          token=member, expect=200)
+        inst.stop()
         rows = [
             # line 2, and 3: the narrative spans two lines.
             {"summary": SUMMARY, "narrative": NARR_ALERT + "\nthen left.",
@@ -137,6 +144,9 @@ def test_import_good_and_bad_rows():
         inst.stop()
 
         assert count_reports(inst.data) == 3
+        queued = lookout_test.db_query(inst.data,
+                                       "SELECT count(*) FROM outbox")[0][0]
+        assert queued == 0, f"the import queued {queued} messages"
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
         assert rc == 0, out + err
 
@@ -177,6 +187,9 @@ def test_malformed_rows_do_not_cost_good_ones():
         assert "UTF-8" in lines[1][1], lines
         assert "fields" in lines[2][1], lines
         assert count_reports(inst.data) == 3
+        queued = lookout_test.db_query(inst.data,
+                                       "SELECT count(*) FROM outbox")[0][0]
+        assert queued == 0, f"the import queued {queued} messages"
 
 
 def test_unknown_column_refuses_the_file():
