@@ -363,6 +363,13 @@ report_page(struct http_req *r, struct http_resp *w, struct region *regs,
 	web_form_end(r, b, N_("Send the report"));
 }
 
+#define MSG_NOT_SAVED_FULL	N_("Your report was not saved: the server's " \
+	"disk is full. Everything you wrote is still below. Please try " \
+	"again later, or keep a copy and give it to outreach staff.")
+#define MSG_NOT_SAVED_BUSY	N_("Your report was not saved: the service " \
+	"is busy. Everything you wrote is still below. Please send it " \
+	"again in a moment.")
+
 /* The regions for the picker: 0, or 1 when a busy store has been
  * answered already, or -1 for the server's 500. */
 static int
@@ -451,6 +458,17 @@ web_report_post(struct http_req *r, struct http_resp *w)
 		resp_redirect(w, arena_printf(r->arena, "/reports/%lld",
 		    (long long)id));
 		return 0;
+	}
+	if (rc == REPORT_UNAVAILABLE) {
+		/* Nothing was saved, but nothing she wrote is lost either:
+		 * the form comes back as she filled it, saying why. */
+		if ((rc = regions(r, w, &regs, &n)) != 0)
+			return rc > 0 ? 0 : -1;
+		report_page(r, w, regs, n, "", err.msg != NULL ?
+		    MSG_NOT_SAVED_FULL : MSG_NOT_SAVED_BUSY);
+		w->status = 503;
+		resp_header(w, "Retry-After", err.msg != NULL ? "60" : "5");
+		return web_finish(r, w);
 	}
 	if (rc != REPORT_INVALID)
 		return web_report_fail(r, w, rc);

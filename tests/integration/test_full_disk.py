@@ -205,6 +205,10 @@ def test_full_disk():
             ("police", "none")])
         assert r.status == 503, f"POST /report on a full disk: {r}"
         assert r.headers.get("content-type", "").startswith("text/html"), r
+        # The form comes back as she filled it, and says why.
+        assert "disk is full" in r.text, r.text
+        assert ">\n" + "z" * 3000 + "</textarea>" in r.text, \
+            "the narrative she wrote is not in the form any more"
         r = web.get("/alerts")
         assert r.status == 200, f"GET /alerts on a full disk: {r}"
 
