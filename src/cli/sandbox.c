@@ -72,10 +72,14 @@ struct syscall {
 static const struct syscall allowed[] = {
 	/* libmicrohttpd (and GnuTLS through it): accepting on the socket
 	 * opened before, connections, epoll, the eventfd that wakes its
-	 * threads. */
+	 * threads. It starts inside the filter (serve.c says why): it asks
+	 * the listening socket its family and address, and makes each
+	 * thread's epoll instance and eventfd. */
 	SYS(accept4), SYS(epoll_wait), SYS(epoll_pwait), SYS(epoll_ctl),
 	SYS(recvfrom), SYS(sendto), SYS(sendmsg), SYS(read), SYS(write),
 	SYS(shutdown), SYS(setsockopt), SYS(close), SYS(fcntl),
+	SYS(getsockopt), SYS(getsockname), SYS(epoll_create1),
+	SYS(eventfd2),
 
 	/* SQLite: reads, writes, locks (fcntl) and syncs on the database,
 	 * WAL and shared-memory files opened at start, and the WAL's
@@ -116,16 +120,16 @@ static const struct syscall allowed[] = {
  * (sandbox_allow_db_client()): libpq waits on its connections with poll.
  * After the server went away it reconnects: a new socket (of the kinds
  * allow_db_sockets() lets through), a non-blocking connect and its
- * outcome (getsockopt), the local address (getsockname), the account's
+ * outcome (getsockopt), the local address (getsockname; both allowed
+ * above for libmicrohttpd anyway), the account's
  * ids and Kerberos' configuration directory (getdents64) for its
  * defaults, /etc/hosts read with lseek, and DNS queries, which glibc
  * sends two at once (sendmmsg). Found as sandbox.c's header says, with
  * tests/integration/test_pg_reconnect.py.
  */
 static const struct syscall db_client[] = {
-	SYS(poll), SYS(connect), SYS(getsockopt), SYS(getsockname),
-	SYS(getuid), SYS(geteuid), SYS(getdents64), SYS(lseek),
-	SYS(sendmmsg),
+	SYS(poll), SYS(connect), SYS(getuid), SYS(geteuid),
+	SYS(getdents64), SYS(lseek), SYS(sendmmsg),
 };
 
 /* Set by sandbox_allow_db_client(). */

@@ -249,8 +249,10 @@ cmd_serve(int argc, char **argv)
 	    user != NULL ? &su : NULL)) == NULL ||
 	    metrics_add_source(outbox_metrics_render) == -1)
 		goto out;
-	srv = http_server_start_tls(&app, app.cfg.listen_host,
-	    app.cfg.listen_port, cert_path != NULL ? &tls : NULL);
+	/* Bound now, while this may still be root; no connection is taken
+	 * until the sandbox is in place (http_server_run below). */
+	srv = http_server_open(&app, app.cfg.listen_host,
+	    app.cfg.listen_port);
 	if (srv == NULL)
 		goto out;
 	if ((purger = purger_start(&app)) == NULL)
@@ -272,6 +274,8 @@ cmd_serve(int argc, char **argv)
 	if (!sandbox)
 		log_warn("--no-sandbox: serving without the system-call "
 		    "filter");
+	if (http_server_run(srv, cert_path != NULL ? &tls : NULL) == -1)
+		goto out;
 
 	printf("listening on %s://%s:%d\n", cert_path != NULL ? "https" :
 	    "http", app.cfg.listen_host, http_server_port(srv));

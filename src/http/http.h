@@ -174,7 +174,7 @@ int			 ratelimit_check(struct ratelimit *rl, const void *key,
 int			 resp_too_many(struct http_req *r, struct http_resp *w,
 			    int retry_after);
 
-/* Limiters shared by the handlers, created by http_server_start. */
+/* Limiters shared by the handlers, created by http_server_open. */
 extern struct ratelimit *rl_login_account;
 extern struct ratelimit *rl_login_client;
 extern struct ratelimit *rl_screen;
@@ -222,6 +222,15 @@ struct http_tls {
 };
 struct http_server	*http_server_start_tls(struct app *app,
 			    const char *host, int port,
+			    const struct http_tls *tls);
+/* The same in two steps, for a server that sandboxes itself in between:
+ * http_server_open() binds the socket (as root, for a low port) and
+ * starts nothing, so no connection is accepted; the kernel queues them
+ * until http_server_run() starts serving. http_server_stop() undoes
+ * either. */
+struct http_server	*http_server_open(struct app *app, const char *host,
+			    int port);
+int			 http_server_run(struct http_server *srv,
 			    const struct http_tls *tls);
 void			 http_server_stop(struct http_server *srv);
 /* The port actually bound (useful when 0 was asked for). */

@@ -690,7 +690,43 @@ struct http_server *
 http_server_start_tls(struct app *app, const char *host, int port,
     const struct http_tls *tls)
 {
-	struct http_server *srv = NULL;
+	struct http_server *srv;
+
+	if ((srv = http_server_open(app, host, port)) == NULL)
+		return NULL;
+	if (http_server_run(srv, tls) == -1) {
+		http_server_stop(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+struct http_server *
+http_server_open(struct app *app, const char *host, int port)
+{
+	struct http_server *srv;
+	int fd, bound = 0;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "lookout: libsodium cannot start\n");
+		return NULL;
+	}
+	pthread_once(&client_key_once, client_key_init);
+	if ((fd = bind_listen(host, port, &bound)) == -1)
+		return NULL;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->app = app;
+	srv->fd = fd;
+	srv->port = bound;
+	http_limits_init();
+	if (app->cfg.screen_per_minute > 0)
+		ratelimit_set_rate(rl_screen, app->cfg.screen_per_minute);
+	return srv;
+}
+
+int
+http_server_run(struct http_server *srv, const struct http_tls *tls)
+{
 	unsigned threads = LIMIT_THREADS < 2 ? 2 : LIMIT_THREADS;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -705,35 +741,20 @@ http_server_start_tls(struct app *app, const char *host, int port,
 		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	int fd, bound = 0;
 
-	if (sodium_init() < 0) {
-		fprintf(stderr, "lookout: libsodium cannot start\n");
-		return NULL;
-	}
-	pthread_once(&client_key_once, client_key_init);
 	if (tls != NULL) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			fprintf(stderr, "lookout: cannot serve TLS: this "
 			    "libmicrohttpd is built without it (serve plain "
 			    "HTTP behind a reverse proxy instead)\n");
-			return NULL;
+			return -1;
 		}
 		flags |= MHD_USE_TLS;
 	}
-	if ((fd = bind_listen(host, port, &bound)) == -1)
-		return NULL;
-	srv = xcalloc(1, sizeof(*srv));
-	srv->app = app;
-	srv->fd = fd;
-	srv->port = bound;
-	http_limits_init();
-	if (app->cfg.screen_per_minute > 0)
-		ratelimit_set_rate(rl_screen, app->cfg.screen_per_minute);
 	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL,
 	    on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_LISTEN_SOCKET, srv->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT,
@@ -745,19 +766,16 @@ http_server_start_tls(struct app *app, const char *host, int port,
 	if (srv->mhd == NULL) {
 		if (tls != NULL)
 			fprintf(stderr, "lookout: cannot start the HTTPS "
-			    "server on %s:%d: check that --tls-cert and "
+			    "server on port %d: check that --tls-cert and "
 			    "--tls-key are PEM files and that the key "
-			    "belongs to the certificate\n", host, bound);
+			    "belongs to the certificate\n", srv->port);
 		else
 			fprintf(stderr, "lookout: cannot start the HTTP server "
-			    "on %s:%d (out of memory or threads?)\n", host,
-			    bound);
-		http_limits_free();
-		close(fd);
-		free(srv);
-		return NULL;
+			    "on port %d (out of memory or threads?)\n",
+			    srv->port);
+		return -1;
 	}
-	return srv;
+	return 0;
 }
 
 int
@@ -773,8 +791,10 @@ http_server_stop(struct http_server *srv)
 		return;
 	/* Stop accepting first, so that no new request starts while the
 	 * ones in flight finish. */
-	MHD_quiesce_daemon(srv->mhd);
-	MHD_stop_daemon(srv->mhd);
+	if (srv->mhd != NULL) {
+		MHD_quiesce_daemon(srv->mhd);
+		MHD_stop_daemon(srv->mhd);
+	}
 	close(srv->fd);
 	http_limits_free();
 	free(srv);
