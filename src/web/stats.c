@@ -191,8 +191,8 @@ web_stats_csv_rows(struct buf *b, const char *head, const char *count_col,
 }
 
 static void
-stats_table(struct buf *b, const char *lang, const struct table *t,
-    const struct stat_cell *c, size_t n, int k)
+stats_table(struct buf *b, struct arena *a, const char *lang,
+    const struct table *t, const struct stat_cell *c, size_t n, int k)
 {
 	size_t i;
 
@@ -205,7 +205,7 @@ stats_table(struct buf *b, const char *lang, const struct table *t,
 	for (i = 0; i < n; i++)
 		html_printf(b, lang, "<tr><th scope=row>%s</th>"
 		    "<td class=num>%s</td></tr>\n", t->label(lang, c[i].row),
-		    c[i].shown);
+		    web_count(a, lang, c[i].shown));
 	html_printf(b, lang, "</tbody>\n</table>\n"
 	    "<p><a href=\"/stats.csv?table=%s\" download>%t</a></p>\n"
 	    "</section>\n", t->name, N_("Download this table (CSV)"));
@@ -235,7 +235,7 @@ web_stats(struct http_req *r, struct http_resp *w)
 	    "is shown as"), st.k);
 	for (t = 0; t < NTABLES; t++) {
 		cells_of(&st, t, &c, &n);
-		stats_table(b, r->lang, &tables[t], c, n, st.k);
+		stats_table(b, r->arena, r->lang, &tables[t], c, n, st.k);
 	}
 	return web_finish(r, w);
 }
