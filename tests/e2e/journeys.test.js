@@ -381,7 +381,8 @@ for (const js of [true, false]) {
 			const page = await tracked(ctx);
 
 			for (const p of ['/transparency', '/register',
-			    '/no/such/page'])
+			    '/no/such/page', '/unsubscribe?token=' +
+			    'A'.repeat(32)])
 				await go(audit, page, p);
 			await signIn(audit, page, LIAISON[0], LIAISON[2]);
 			await go(audit, page, '/police');
@@ -432,6 +433,12 @@ for (const js of [true, false]) {
 			assert.ok(await member.isChecked('#ch-feed'));
 			assert.ok(!member.url().includes('example'),
 			    'her address is in the URL');
+			/* The Alerts page makes a new feed address too. */
+			await go(audit, member, '/alerts');
+			await submit(audit, member, member.locator(
+			    'form[action="/feed/new"] button[type=submit]'));
+			assert.match(await member.locator('#feed-url')
+			    .textContent(), /\/feed\/[^/]+$/);
 			audit.done(member);
 		});
 	});
