@@ -125,9 +125,12 @@ subs_page(struct http_req *r, struct http_resp *w, const struct view *v)
 
 	web_select_begin(b, r->lang, "lang", "lang",
 	    N_("Language of your messages"), NULL, error_of(v, "lang"));
+	/* Each name in its own language, said so for screen readers. */
 	for (i = 0; langs[i] != NULL; i++)
-		web_option(b, r->lang, langs[i], lang_native_name(langs[i]),
-		    v->lang != NULL && strcmp(v->lang, langs[i]) == 0);
+		html_printf(b, r->lang, "<option value=\"%s\" lang=\"%s\"%R>%s"
+		    "</option>", langs[i], langs[i], v->lang != NULL &&
+		    strcmp(v->lang, langs[i]) == 0 ? " selected" : "",
+		    lang_native_name(langs[i]));
 	web_select_end(b);
 	web_form_end(r, b, N_("Save my choices"));
 	html_printf(b, r->lang, "<p><a href=/home>%t</a></p>\n", N_("Home"));
@@ -186,7 +189,9 @@ web_me_subscriptions_post(struct http_req *r, struct http_resp *w)
 	v.regions = codes;
 	v.email = web_form(r, "email");
 	v.sms = web_form(r, "sms");
-	v.lang = web_form(r, "lang");
+	/* Without a choice she keeps hers; the page offers the page's. */
+	in.lang = web_form(r, "lang");
+	v.lang = *in.lang != '\0' ? in.lang : r->lang;
 	v.email_on = listed(chans, nchans, "email");
 	v.sms_on = listed(chans, nchans, "sms");
 	v.feed_on = listed(chans, nchans, "feed");
@@ -210,7 +215,6 @@ web_me_subscriptions_post(struct http_req *r, struct http_resp *w)
 	/* An unticked channel is removed, whatever its field holds. */
 	in.email = v.email_on ? v.email : "";
 	in.sms = v.sms_on ? v.sms : "";
-	in.lang = v.lang;
 	rc = subscription_set(r->app, r->store, &r->auth, &in, r->lang, &err);
 	if (rc == REPORT_INVALID && err.field != NULL) {
 		v.field = err.field;

@@ -90,6 +90,11 @@ def test_subscriptions_page():
         assert form.values("channels") == [], form.fields()
         assert form.value("email") == "" and form.value("sms") == ""
         assert form.value("lang") == "en", form.fields()
+        # Each language is named in itself, tagged for screen readers.
+        options = [a["options"] for k, a in form.inputs
+                   if k == "select" and a.get("name") == "lang"][0]
+        assert [(v, a.get("lang")) for v, _, a in options] == [
+            ("en", "en"), ("fr", "fr"), ("zh-Hans", "zh-Hans")], options
 
         # -- email ticked but left empty: an error at the email field,
         # the rest of what she typed kept, nothing stored ------------------
