@@ -105,10 +105,12 @@ web_bar_chart(struct buf *b, const char *lang, const char *id,
     const struct stat_cell *c, size_t n, int k, web_row_label label)
 {
 	long long max = k > 0 ? k : 1, width, y;
+	struct arena a;
 	size_t i;
 
 	if (n == 0)
 		return;
+	arena_init(&a);
 	for (i = 0; i < n; i++)
 		if (c[i].count >= k && c[i].count > max)
 			max = c[i].count;
@@ -141,9 +143,10 @@ web_bar_chart(struct buf *b, const char *lang, const char *id,
 			    "stroke-width=\"1\"/>\n", y + 19, width, id);
 		html_printf(b, lang, "<text x=\"%lld\" y=\"%lld\" "
 		    "font-size=\"%d\" fill=\"#1a1a1a\">%s</text>\n", width + 6,
-		    y + 32, CHART_FONT, c[i].shown);
+		    y + 32, CHART_FONT, web_count(&a, lang, c[i].shown));
 	}
 	buf_adds(b, "</svg>\n");
+	arena_release(&a);
 }
 
 void
