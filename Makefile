@@ -37,8 +37,8 @@ run: deps build
 	@sh scripts/demo.sh build/lookout demo
 
 check: deps build asan fuzz-build
-	@echo "== unit and integration tests =="
-	@cd build && ctest -j$(JOBS) --output-on-failure -LE "pg|e2e"
+	@echo "== unit, integration and browser tests =="
+	@cd build && ctest -j$(JOBS) --output-on-failure -LE pg
 	@echo "== the same tests under ASan and UBSan =="
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -427,6 +427,17 @@ feed_token_revoke(struct app *app, struct store *s, const struct auth *who)
 }
 
 int
+feed_token_on(struct app *app, struct store *s, const struct auth *who,
+    int *on)
+{
+	(void)app;
+	*on = 0;
+	if (who->role != ROLE_MEMBER)
+		return REPORT_FORBIDDEN;
+	return loop_rc(store_feed_token_has(s, who->user_id, on));
+}
+
+int
 feed_token_auth(struct app *app, struct store *s, const char *token,
     struct auth *who)
 {

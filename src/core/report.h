@@ -213,6 +213,9 @@ int	feed_token_new(struct app *app, struct store *s, const struct auth *who,
 	    char token[TOKEN_CHARS + 1]);
 int	feed_token_revoke(struct app *app, struct store *s,
 	    const struct auth *who);
+/* Whether she has a feed address now: *on is 0 or 1. */
+int	feed_token_on(struct app *app, struct store *s,
+	    const struct auth *who, int *on);
 /* The account a feed token belongs to, as an auth; REPORT_NOTFOUND when
  * unknown or revoked. */
 int	feed_token_auth(struct app *app, struct store *s, const char *token,

@@ -235,3 +235,25 @@ out:
 	db_finalize(st);
 	return rc;
 }
+
+int
+store_feed_token_has(struct store *s, int64_t user_id, int *has)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*has = 0;
+	rc = store_stmt_prepare(s, "SELECT user_id FROM feed_tokens "
+	    "WHERE user_id = $1", &st);
+	if (rc != 0)
+		goto out;
+	db_bind_int(st, 1, user_id);
+	rc = store_stmt_row(s, st);
+	if (rc == STORE_OK)
+		*has = 1;
+	else if (rc == STORE_NOTFOUND)
+		rc = STORE_OK;
+out:
+	db_finalize(st);
+	return rc;
+}

@@ -152,5 +152,7 @@ int	store_feed_token_set(struct store *s, int64_t user_id,
 int	store_feed_token_delete(struct store *s, int64_t user_id);
 int	store_feed_token_user(struct store *s,
 	    const uint8_t hash[STORE_HASH_BYTES], int64_t *user_id);
+/* Does the member have a feed token? *has is 0 or 1. */
+int	store_feed_token_has(struct store *s, int64_t user_id, int *has);
 
 #endif

@@ -51,8 +51,8 @@ alert_article(struct http_req *r, struct buf *b, const struct alert *al)
 	web_types(b, lang, al->types);
 	html_printf(b, lang, "</h2>\n<p class=meta><span class=\"sev sev-%s\">"
 	    "%t: %t</span> · %t %s · %t ", al->severity, N_("Severity"),
-	    web_severity_label(al->severity), N_("Issued"), al->issued_on,
-	    N_("Regions:"));
+	    web_severity_label(al->severity), N_("Issued"),
+	    web_day(r->arena, lang, al->issued_on), N_("Regions:"));
 	web_codes(b, lang, al->regions, al->nregions);
 	html_printf(b, lang, "</p>\n<p class=summary>%s</p>\n"
 	    "<p class=meta>%t %lld</p>\n</article>\n", al->summary,
@@ -169,19 +169,29 @@ web_alerts(struct http_req *r, struct http_resp *w)
 /* POST /feed/new and /feed/revoke */
 
 int
-web_feed_new(struct http_req *r, struct http_resp *w)
+web_feed_make(struct http_req *r, const char **url)
 {
-	struct buf *b = &w->body;
 	char token[TOKEN_CHARS + 1];
-	const char *url;
 	int rc;
 
 	if ((rc = feed_token_new(r->app, r->store, &r->auth, token)) != 0)
-		return web_report_fail(r, w, rc);
+		return rc;
 	/* The arena is wiped when the request ends. */
-	url = arena_printf(r->arena, "%s/feed/%s%s", base_url(r), token,
+	*url = arena_printf(r->arena, "%s/feed/%s%s", base_url(r), token,
 	    FEED_SUFFIX);
 	sodium_memzero(token, sizeof(token));
+	return 0;
+}
+
+int
+web_feed_new(struct http_req *r, struct http_resp *w)
+{
+	struct buf *b = &w->body;
+	const char *url;
+	int rc;
+
+	if ((rc = web_feed_make(r, &url)) != 0)
+		return web_report_fail(r, w, rc);
 	page_begin(r, w, N_("Your feed address"));
 	html_printf(b, r->lang, "<h1>%t</h1>\n"
 	    "<p><output id=\"feed-url\">%s</output></p>\n"

@@ -210,7 +210,8 @@ details(struct http_req *r, struct buf *b, const struct case_view *v)
 		    (long long)v->report_id);
 	}
 	web_date(v->line.created_at, day);
-	html_printf(b, lang, "<dt>%t</dt><dd>%s (", N_("Received"), day);
+	html_printf(b, lang, "<dt>%t</dt><dd>%s (", N_("Received"),
+	    web_day(r->arena, lang, day));
 	web_waiting(b, lang, age(v->line.created_at));
 	html_printf(b, lang, ")</dd>\n<dt>%t</dt><dd>", N_("Taken by:"));
 	assigned(r, b, v->line.assigned_to);
@@ -237,7 +238,8 @@ notes(struct http_req *r, struct buf *b, const struct case_view *v)
 	buf_adds(b, "<ul class=notes id=notes>\n");
 	for (i = 0; i < v->nnotes; i++) {
 		web_date(v->notes[i].created_at, day);
-		html_printf(b, r->lang, "<li><p class=meta>%s · ", day);
+		html_printf(b, r->lang, "<li><p class=meta>%s · ",
+		    web_day(r->arena, r->lang, day));
 		assigned(r, b, v->notes[i].author_id);
 		html_printf(b, r->lang, "</p><p class=story>%s</p></li>\n",
 		    v->notes[i].text);

@@ -70,7 +70,7 @@ web_queue(struct http_req *r, struct http_resp *w)
 			    "%t</span> ", N_("Urgent"));
 		web_types(b, r->lang, l[i].types);
 		html_printf(b, r->lang, "</a> <span>%s · %s</span>",
-		    l[i].region, day);
+		    l[i].region, web_day(r->arena, r->lang, day));
 		if (l[i].matched)
 			html_printf(b, r->lang, " <span class=\"badge "
 			    "matched\">%t</span>", N_("Matched"));

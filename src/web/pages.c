@@ -234,6 +234,8 @@ static const struct task member_tasks[] = {
 	{ N_("My reports"), "/reports/mine" },
 	/* TRANSLATORS: the regions whose alerts a member gets. */
 	{ N_("My regions"), "/me/regions" },
+	/* TRANSLATORS: her regions and channels: email, SMS, feed. */
+	{ N_("How I get alerts"), "/me/subscriptions" },
 	{ NULL, NULL }
 };
 static const struct task outreach_tasks[] = {
@@ -514,6 +516,11 @@ const struct route web_routes[] = {
 	    web_me_regions, "web_me_regions" },
 	{ HTTP_POST, "/me/regions", ROUTE_WEB, ROLE_MEMBER, NULL,
 	    web_f_me_regions, web_me_regions_post, "web_me_regions_post" },
+	{ HTTP_GET, "/me/subscriptions", ROUTE_WEB, ROLE_MEMBER, NULL, NULL,
+	    web_me_subscriptions, "web_me_subscriptions" },
+	{ HTTP_POST, "/me/subscriptions", ROUTE_WEB, ROLE_MEMBER, NULL,
+	    web_f_me_subscriptions, web_me_subscriptions_post,
+	    "web_me_subscriptions_post" },
 	{ HTTP_GET, "/me/delete", ROUTE_WEB, ROLE_MEMBER, NULL, NULL,
 	    web_me_delete, "web_me_delete" },
 	{ HTTP_POST, "/me/delete", ROUTE_WEB, ROLE_MEMBER, NULL,

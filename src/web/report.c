@@ -276,11 +276,15 @@ consent_part(struct http_req *r, struct buf *b, const char *field,
 	web_check(b, r->lang, "checkbox", "share_orgs", "share_orgs", "yes",
 	    WEB_MSG_CONSENT_SHARE, web_checked(req_form(r, "share_orgs")));
 	web_group_end(b);
-	web_group_begin(b, r->lang, "holding", N_("Hold"),
-	    N_("Until then, only you can see it."), NULL);
-	web_check(b, r->lang, "checkbox", "hold", "hold", "yes",
+	/* The hint explains the box's "until": it follows the box, and
+	 * the box names it as its description. */
+	web_group_begin(b, r->lang, "holding", N_("Hold"), NULL, NULL);
+	html_printf(b, r->lang, "<div class=check><input type=checkbox id=hold "
+	    "name=hold value=yes%R aria-describedby=hold-hint><label for=hold>"
+	    "%t</label></div>\n<p class=\"hint check-hint\" id=hold-hint>%t"
+	    "</p>\n", web_checked(req_form(r, "hold")) ? " checked" : "",
 	    N_("Hold my report until someone else reports the same person"),
-	    web_checked(req_form(r, "hold")));
+	    N_("Until then, only you can see it."));
 	web_group_end(b);
 }
 

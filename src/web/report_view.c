@@ -82,7 +82,7 @@ web_reports_mine(struct http_req *r, struct http_resp *w)
 	for (i = 0; i < n; i++) {
 		web_date(l[i].created_at, day);
 		html_printf(b, r->lang, "<li><a href=/reports/%lld>%s · ",
-		    (long long)l[i].id, day);
+		    (long long)l[i].id, web_day(r->arena, r->lang, day));
 		web_types(b, r->lang, l[i].types);
 		html_printf(b, r->lang, "</a> <span class=\"status status-%s\">"
 		    "%t</span></li>\n", l[i].status,
@@ -138,7 +138,8 @@ details(struct http_req *r, struct buf *b, const struct report *rp)
 	html_printf(b, lang, "<dt>%t</dt><dd>", N_("Incident"));
 	web_types(b, lang, rp->types);
 	buf_adds(b, "</dd>\n");
-	row_text(b, lang, N_("Date"), rp->occurred_on);
+	row_text(b, lang, N_("Date"), web_day(r->arena, lang,
+	    rp->occurred_on));
 	row_text(b, lang, N_("Time"), rp->time_window);
 	row_text(b, lang, N_("Region"), rp->region);
 	row_text(b, lang, N_("Area"), rp->area);
@@ -184,7 +185,7 @@ details(struct http_req *r, struct buf *b, const struct report *rp)
 	    N_("No"));
 	row_text(b, lang, N_("Contact"), rp->contact);
 	web_date(rp->created_at, day);
-	row_text(b, lang, N_("Received"), day);
+	row_text(b, lang, N_("Received"), web_day(r->arena, lang, day));
 	if (is_staff(r)) {
 		row_text(b, lang, N_("Source"), tr(lang,
 		    web_source_label(rp->source)));

@@ -60,7 +60,7 @@ matches(struct http_req *r, struct buf *b, const struct screen_result *res)
 		    "<p class=meta><span class=\"sev sev-%s\">%t: %t</span>"
 		    " · %t %s · ", al->summary, al->severity, N_("Severity"),
 		    web_severity_label(al->severity), N_("Issued"),
-		    al->issued_on);
+		    web_day(r->arena, lang, al->issued_on));
 		html_printf(b, lang, "%t ", res->matches[i].elsewhere ?
 		    N_("Also reported in") : N_("Regions:"));
 		web_codes(b, lang, al->regions, al->nregions);

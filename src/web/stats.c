@@ -105,10 +105,12 @@ web_bar_chart(struct buf *b, const char *lang, const char *id,
     const struct stat_cell *c, size_t n, int k, web_row_label label)
 {
 	long long max = k > 0 ? k : 1, width, y;
+	struct arena a;
 	size_t i;
 
 	if (n == 0)
 		return;
+	arena_init(&a);
 	for (i = 0; i < n; i++)
 		if (c[i].count >= k && c[i].count > max)
 			max = c[i].count;
@@ -141,9 +143,10 @@ web_bar_chart(struct buf *b, const char *lang, const char *id,
 			    "stroke-width=\"1\"/>\n", y + 19, width, id);
 		html_printf(b, lang, "<text x=\"%lld\" y=\"%lld\" "
 		    "font-size=\"%d\" fill=\"#1a1a1a\">%s</text>\n", width + 6,
-		    y + 32, CHART_FONT, c[i].shown);
+		    y + 32, CHART_FONT, web_count(&a, lang, c[i].shown));
 	}
 	buf_adds(b, "</svg>\n");
+	arena_release(&a);
 }
 
 void
@@ -191,8 +194,8 @@ web_stats_csv_rows(struct buf *b, const char *head, const char *count_col,
 }
 
 static void
-stats_table(struct buf *b, const char *lang, const struct table *t,
-    const struct stat_cell *c, size_t n, int k)
+stats_table(struct buf *b, struct arena *a, const char *lang,
+    const struct table *t, const struct stat_cell *c, size_t n, int k)
 {
 	size_t i;
 
@@ -205,7 +208,7 @@ stats_table(struct buf *b, const char *lang, const struct table *t,
 	for (i = 0; i < n; i++)
 		html_printf(b, lang, "<tr><th scope=row>%s</th>"
 		    "<td class=num>%s</td></tr>\n", t->label(lang, c[i].row),
-		    c[i].shown);
+		    web_count(a, lang, c[i].shown));
 	html_printf(b, lang, "</tbody>\n</table>\n"
 	    "<p><a href=\"/stats.csv?table=%s\" download>%t</a></p>\n"
 	    "</section>\n", t->name, N_("Download this table (CSV)"));
@@ -235,7 +238,7 @@ web_stats(struct http_req *r, struct http_resp *w)
 	    "is shown as"), st.k);
 	for (t = 0; t < NTABLES; t++) {
 		cells_of(&st, t, &c, &n);
-		stats_table(b, r->lang, &tables[t], c, n, st.k);
+		stats_table(b, r->arena, r->lang, &tables[t], c, n, st.k);
 	}
 	return web_finish(r, w);
 }

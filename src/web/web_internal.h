@@ -138,6 +138,14 @@ void	web_codes(struct buf *b, const char *lang, const char *const *codes,
 	    size_t n);
 /* The UTC date of a Unix time, "2026-11-20". */
 void	web_date(int64_t t, char out[11]);
+/* A "YYYY-MM-DD" date as people read it in lang ("November 27, 2026",
+ * "27 novembre 2026", "2026年11月27日"), from the pattern and month names
+ * in the catalogs, allocated in a; anything that is not such a date
+ * comes back as it is. */
+const char	*web_day(struct arena *a, const char *lang, const char *iso);
+/* A published count ("1234", or "<5") with lang's digit grouping
+ * ("1,234", "1 234"); anything but plain digits comes back as it is. */
+const char	*web_count(struct arena *a, const char *lang, const char *n);
 /* Was the checkbox ticked? ("yes", as our forms send, or "on".) */
 int	web_checked(const char *v);
 /* Is s empty or only blanks? (An identifier row left empty.) */
@@ -307,6 +315,15 @@ void	web_stats_csv_rows(struct buf *b, const char *head,
  * doubled); a field that a spreadsheet would run as a formula (= + - @
  * tab CR first) gets a leading apostrophe. */
 void	web_csv_field(struct buf *b, const char *s);
+
+/* A new feed address for her (the old one stops working): 0 with *url,
+ * or an enum report_rc. The URL holds the secret: show it once. */
+int	web_feed_make(struct http_req *r, const char **url);
+
+/* subscriptions.c: her regions and how alerts reach her. */
+extern const struct field_spec web_f_me_subscriptions[];
+int	web_me_subscriptions(struct http_req *r, struct http_resp *w);
+int	web_me_subscriptions_post(struct http_req *r, struct http_resp *w);
 
 /* me.c: a member's regions, and deleting her account. */
 extern const struct field_spec web_f_me_regions[];

@@ -11,7 +11,8 @@
  *  6. the quick exit: with JavaScript it leaves by location.replace (the
  *     history does not grow, Back does not return to the page) and
  *     Escape does it too; without, it is a plain link that leaves;
- *  7. the pages these journeys do not pass through, for each role.
+ *  7. the pages these journeys do not pass through, for each role;
+ *  8. she chooses her regions and channels on /me/subscriptions.
  *
  * Every page shown is checked with axe-core (WCAG 2.1 A and AA) and must
  * not scroll sideways on a 360px phone. With LOOKOUT_E2E_SHOTS=DIR the
@@ -200,6 +201,20 @@ for (const js of [true, false]) {
 			await member.check('#consent_alert');
 			assert.ok(await member.isChecked('#police-none'),
 			    'police sharing is not "none" by default');
+			/* The hold box's hint is its description, right under
+			 * it. */
+			assert.equal(await member.getAttribute('#hold',
+			    'aria-describedby'), 'hold-hint');
+			{
+				const boxBox = await member.locator('#hold')
+				    .boundingBox();
+				const hintBox = await member.locator('#hold-hint')
+				    .boundingBox();
+				const gap = hintBox.y - (boxBox.y + boxBox.height);
+
+				assert.ok(gap >= 0 && gap < 40, `the hold hint is ` +
+				    `${gap}px from its box`);
+			}
 			await submit(audit, member, member.locator(
 			    'form[action="/report"] button[type=submit]'));
 			const p = new URL(member.url()).pathname;
@@ -366,11 +381,65 @@ for (const js of [true, false]) {
 			const page = await tracked(ctx);
 
 			for (const p of ['/transparency', '/register',
-			    '/no/such/page'])
+			    '/no/such/page', '/unsubscribe?token=' +
+			    'A'.repeat(32)])
 				await go(audit, page, p);
 			await signIn(audit, page, LIAISON[0], LIAISON[2]);
 			await go(audit, page, '/police');
 			audit.done(page);
+		});
+
+		it('8. she chooses her regions and how alerts reach her',
+		    async () => {
+			assert.ok(member, 'no member: journey 1 failed');
+			const form = 'form[action="/me/subscriptions"]';
+			const email = `bea.${js ? 'js' : 'nojs'}@example.org`;
+
+			await go(audit, member, '/home');
+			await submit(audit, member, member.locator(
+			    'main a[href="/me/subscriptions"]'));
+			assert.equal(new URL(member.url()).pathname,
+			    '/me/subscriptions');
+			/* Email ticked, its field left empty: the error is at
+			 * the field, and the rest of what she chose stays. */
+			await member.check('#reg-ca-bc-vic');
+			await member.check('#ch-email');
+			await member.check('#ch-sms');
+			await member.fill('#sms', '604 555 0123');
+			await submit(audit, member, member.locator(
+			    `${form} button[type=submit]`));
+			assert.equal((await member.locator('#email-error')
+			    .textContent()).trim(), 'Write your email address, ' +
+			    'or untick "By email".');
+			assert.equal(await member.getAttribute('#email',
+			    'aria-invalid'), 'true');
+			assert.ok(await member.isChecked('#reg-ca-bc-vic'));
+			assert.ok(await member.isChecked('#ch-sms'));
+			assert.equal(await member.inputValue('#sms'),
+			    '604 555 0123');
+
+			await member.fill('#email', email);
+			await member.check('#ch-feed');
+			await member.selectOption('#lang', 'fr');
+			await submit(audit, member, member.locator(
+			    `${form} button[type=submit]`));
+			assert.ok(await member.locator('#saved').isVisible());
+			assert.match(await member.locator('#feed-url')
+			    .textContent(), /\/feed\/[^/]+$/);
+			assert.equal(await member.inputValue('#email'), email);
+			assert.equal(await member.inputValue('#sms'),
+			    '+16045550123');
+			assert.equal(await member.inputValue('#lang'), 'fr');
+			assert.ok(await member.isChecked('#ch-feed'));
+			assert.ok(!member.url().includes('example'),
+			    'her address is in the URL');
+			/* The Alerts page makes a new feed address too. */
+			await go(audit, member, '/alerts');
+			await submit(audit, member, member.locator(
+			    'form[action="/feed/new"] button[type=submit]'));
+			assert.match(await member.locator('#feed-url')
+			    .textContent(), /\/feed\/[^/]+$/);
+			audit.done(member);
 		});
 	});
 }

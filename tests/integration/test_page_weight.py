@@ -220,9 +220,15 @@ def test_every_page_fits_the_budget():
         m.login(MEMBER[0], MEMBER[2])
         for path in ("/home", "/report", "/reports/mine", "/alerts",
                      "/alerts?region=ca-bc-vic", "/screen", "/me/regions",
-                     "/me/delete", "/password", f"/reports/{queued}",
-                     f"/reports/{alerted}"):
+                     "/me/delete", "/me/subscriptions", "/password",
+                     f"/reports/{queued}", f"/reports/{alerted}"):
             text = get(m, path)
+        text = get(m, "/me/subscriptions")
+        post(m, "/me/subscriptions", [("csrf", find_csrf(text)),
+                                      ("regions", "ca-bc-van"),
+                                      ("channels", "email"),
+                                      ("email", "not an address")],
+             "POST /me/subscriptions (bad email)")
         text = get(m, "/report")
         post(m, "/report", [("csrf", find_csrf(text)),
                             ("types", "violence"), ("region", "ca-bc-van"),

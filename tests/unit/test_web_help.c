@@ -187,6 +187,13 @@ test_bar_chart(void **state)
 	    "fill=\"url(#hatch-m)\""), 3);
 	assert_int_equal(count(b.buf, "fill=\"#1b4f9c\""), 0);
 
+	/* A large count is grouped as the reader's language does. */
+	buf_reset(&b);
+	cells[0].count = 12345;
+	cells[0].shown = "12345";
+	web_bar_chart(&b, "fr", "g", cells, 1, 5, label_as_is);
+	assert_non_null(strstr(b.buf, ">12\xe2\x80\xaf" "345</text>"));
+
 	/* Nothing to draw: nothing written. */
 	buf_reset(&b);
 	web_bar_chart(&b, "en", "x", cells, 0, 5, label_as_is);

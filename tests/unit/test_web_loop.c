@@ -601,6 +601,37 @@ test_fail_statuses(void **state)
 	}
 }
 
+/* Dates and counts are written the way each language writes them. */
+static void
+test_dates_and_counts(void **state)
+{
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_string_equal(web_day(&a, "en", "2026-11-05"),
+	    "November 5, 2026");
+	assert_string_equal(web_day(&a, "fr", "2026-11-05"),
+	    "5 novembre 2026");
+	assert_string_equal(web_day(&a, "zh-Hans", "2026-02-28"),
+	    "2026\xe5\xb9\xb4" "2\xe6\x9c\x88" "28\xe6\x97\xa5");
+	assert_string_equal(web_day(&a, "fr", "2027-08-01"),
+	    "1 ao\xc3\xbbt 2027");
+	/* Not a date: as it came. */
+	assert_string_equal(web_day(&a, "fr", "2026-13-01"), "2026-13-01");
+	assert_string_equal(web_day(&a, "en", "?"), "?");
+
+	assert_string_equal(web_count(&a, "en", "1234567"), "1,234,567");
+	/* A narrow no-break space between the groups. */
+	assert_string_equal(web_count(&a, "fr", "12345"),
+	    "12\xe2\x80\xaf" "345");
+	assert_string_equal(web_count(&a, "zh-Hans", "1000"), "1,000");
+	assert_string_equal(web_count(&a, "fr", "999"), "999");
+	assert_string_equal(web_count(&a, "fr", "<5"), "<5");
+	assert_string_equal(web_count(&a, "en", "0"), "0");
+	arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -616,6 +647,7 @@ main(void)
 		cmocka_unit_test(test_feed_needs_token_shape),
 		cmocka_unit_test(test_home_links),
 		cmocka_unit_test(test_fail_statuses),
+		cmocka_unit_test(test_dates_and_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
