@@ -59,6 +59,63 @@ unescape(struct arena *a, const char *s, size_t len)
 	return out;
 }
 
+const struct field_spec http_query_raw[] = {
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Percent-decode s[0..len) as bytes; NULL when an escape is malformed. */
+static char *
+unescape_bytes(struct arena *a, const char *s, size_t len, size_t *outlen)
+{
+	char *out = arena_alloc(a, len + 1);
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%') {
+			if (len - i < 3)
+				return NULL;
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return NULL;
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+int
+form_get_bytes(struct arena *a, const char *qs, const char *name, char **out,
+    size_t *len)
+{
+	const char *p, *end, *amp, *eq;
+	size_t nlen = strlen(name);
+
+	*out = NULL;
+	*len = 0;
+	end = qs + strnlen(qs, LIMIT_URL_BYTES);
+	for (p = qs; p < end; p = amp + 1) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL || (size_t)(eq - p) != nlen ||
+		    memcmp(p, name, nlen) != 0)
+			continue;
+		*out = unescape_bytes(a, eq + 1, (size_t)(amp - eq - 1), len);
+		return *out != NULL ? 1 : -1;
+	}
+	return 0;
+}
+
 int
 form_decode(struct arena *a, const char *s, size_t len, struct kv **out)
 {
