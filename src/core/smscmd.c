@@ -184,14 +184,13 @@ sms_gsm7(const char *text)
 }
 
 size_t
-sms_fit(const char *text, int gsm7)
+sms_fit_units(const char *text, int gsm7, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, prev, used = 0, max;
+	size_t i = 0, prev, used = 0;
 	long cp;
 	int w;
 
-	max = gsm7 ? SMS_GSM7_CHARS : SMS_UCS2_CHARS;
 	while (s[i] != '\0') {
 		prev = i;
 		if ((cp = utf8_next(s, &i)) < 0)
@@ -205,6 +204,31 @@ sms_fit(const char *text, int gsm7)
 		used += (size_t)w;
 	}
 	return i;
+}
+
+size_t
+sms_fit(const char *text, int gsm7)
+{
+	return sms_fit_units(text, gsm7, gsm7 ? SMS_GSM7_CHARS :
+	    SMS_UCS2_CHARS);
+}
+
+size_t
+sms_units(const char *text, int gsm7)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, used = 0;
+	long cp;
+
+	while (s[i] != '\0') {
+		if ((cp = utf8_next(s, &i)) < 0)
+			break;
+		if (gsm7)
+			used += gsm_septets(cp) ? (size_t)gsm_septets(cp) : 1;
+		else
+			used += cp > 0xffff ? 2 : 1;
+	}
+	return used;
 }
 
 /* Append code point cp as UTF-8; -1 when it does not fit (with room for

@@ -69,5 +69,16 @@ int	sms_latin1_to_utf8(const unsigned char *in, size_t len, char *out,
  * SMS (SMS_GSM7_CHARS characters when gsm7, else SMS_UCS2_CHARS UTF-16
  * units), never cutting a character. */
 size_t	sms_fit(const char *s, int gsm7);
+/* The same for at most max septets (gsm7) or UTF-16 units. */
+size_t	sms_fit_units(const char *s, int gsm7, size_t max);
+/* Septets (gsm7) or UTF-16 units the whole of s takes. */
+size_t	sms_units(const char *s, int gsm7);
+
+/* An alert is sent in at most SMS_ALERT_PARTS concatenated parts, each
+ * holding 153 septets or 67 UTF-16 units once its header is in (the
+ * gateway's sendsms-user max-messages must allow as many). */
+#define SMS_ALERT_PARTS	3
+#define SMS_PART_GSM7	153
+#define SMS_PART_UCS2	67
 
 #endif

@@ -436,12 +436,21 @@ def test_alerts_and_commands_end_to_end():
                                       expect=200)
             assert j["sms"] == "", j
             n = len(k.received())
-            publish(inst, staff, "second alert")
+            # A long one: it is cut to fit the three parts the gateway
+            # sends, and the way to stop still arrives.
+            publish(inst, staff, "second alert, " + "very long " * 60)
             wait_for("two more", lambda: len(k.received()) >= n + 2)
             r = k.ask_all([(ANA, "START"), (FIFI, "ARRÊT")])
-            new = k.received()[n:]
-            assert sorted(m[0] for m in new if "second alert" in m[1]) == \
-                [MEI, FIFI], new
+            new = {m[0]: m for m in k.received()[n:]
+                   if "second alert" in m[1]}
+            assert sorted(new) == sorted([FIFI, MEI]), new
+            assert new[MEI][1].endswith(
+                "... https://lookout.test/alerts "
+                "回复 STOP 即可停止接收短信。"), new[MEI]
+            assert new[MEI][2] == "ucs2", new[MEI]
+            assert new[FIFI][1].endswith(
+                "... https://lookout.test/alerts Répondez STOP "
+                "pour ne plus recevoir ces textos."), new[FIFI]
             assert r[ANA][0].startswith("Alerts by text are on again"), \
                 r[ANA]
             assert r[FIFI][0].startswith("Vous ne recevrez plus"), r[FIFI]
