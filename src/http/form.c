@@ -28,41 +28,6 @@ hexval(int c)
 	return -1;
 }
 
-/* Percent-decode s[0..len) into a fresh arena string; NULL when an escape
- * is malformed or the result is not UTF-8 (which also refuses %00). */
-static char *
-unescape(struct arena *a, const char *s, size_t len)
-{
-	char *out = arena_alloc(a, len + 1);
-	size_t i, o = 0;
-	int hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+') {
-			out[o++] = ' ';
-		} else if (s[i] == '%') {
-			if (len - i < 3)
-				return NULL;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	if (!utf8_valid(out, o))
-		return NULL;
-	return out;
-}
-
-const struct field_spec http_query_raw[] = {
-	{ NULL, 0, 0, 0, NULL, NULL }
-};
-
 /* Percent-decode s[0..len) as bytes; NULL when an escape is malformed. */
 static char *
 unescape_bytes(struct arena *a, const char *s, size_t len, size_t *outlen)
@@ -91,6 +56,23 @@ unescape_bytes(struct arena *a, const char *s, size_t len, size_t *outlen)
 	*outlen = o;
 	return out;
 }
+
+/* Percent-decode s[0..len) into a fresh arena string; NULL when an escape
+ * is malformed or the result is not UTF-8 (which also refuses %00). */
+static char *
+unescape(struct arena *a, const char *s, size_t len)
+{
+	size_t o;
+	char *out = unescape_bytes(a, s, len, &o);
+
+	if (out == NULL || !utf8_valid(out, o))
+		return NULL;
+	return out;
+}
+
+const struct field_spec http_query_raw[] = {
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
 
 int
 form_get_bytes(struct arena *a, const char *qs, const char *name, char **out,
