@@ -9,7 +9,7 @@ PACKAGES="
 	libseccomp-dev libcmocka-dev gettext python3 sqlite3 openssl
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core
 	fonts-noto-cjk poppler-utils zbar-tools valgrind
-	libcurl4-gnutls-dev zlib1g-dev chromium
+	libcurl4-gnutls-dev zlib1g-dev chromium kannel kannel-extras
 	libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3
 "
 # The browser tests run under node's test runner. A machine may bring its
@@ -41,6 +41,12 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get update -qq
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	# Kannel's package starts its own gateway as a system service; the
+	# SMS tests run their own boxes on loopback, so it stays off.
+	case "$missing" in *" kannel"*)
+		$SUDO update-rc.d kannel disable >/dev/null 2>&1 || true
+		$SUDO /etc/init.d/kannel stop >/dev/null 2>&1 || true ;;
+	esac
 fi
 
 # Postfix's smtp-sink, the SMTP server tests/integration/test_email.py

@@ -101,4 +101,7 @@ int	api_stats(struct http_req *, struct http_resp *);
 int	api_transparency(struct http_req *, struct http_resp *);
 int	api_me_delete(struct http_req *, struct http_resp *);
 
+/* sms.c: the SMS gateway's get-url, /sms/inbound */
+int	api_sms_inbound(struct http_req *, struct http_resp *);
+
 #endif

@@ -308,5 +308,8 @@ const struct route api_routes[] = {
 	    "stats" },
 	{ HTTP_GET, "/api/v1/transparency", ROUTE_API, 0, NULL, NULL,
 	    api_transparency, "transparency" },
+	/* Kannel's get-url: the shared secret is checked by the handler. */
+	{ HTTP_GET, "/sms/inbound", ROUTE_API, 0, http_query_raw, NULL,
+	    api_sms_inbound, "sms_inbound" },
 	{ 0, NULL, 0, 0, NULL, NULL, NULL, NULL },
 };

@@ -242,6 +242,9 @@ validate(struct app *app, const struct help_in *in, char contact[],
 	    !help_language_valid(in->language))
 		return loop_invalid(err, "language",
 		    "give a language tag such as en, fr or zh-Hans");
+	if (!text_ok(nz(in->message), 1))
+		return loop_invalid(err, "message",
+		    "a note must be text of at most 4096 bytes");
 	*needs = 0;
 	if (in->nneeds > NEED_COUNT)
 		return loop_invalid(err, "needs", "too many needs");
@@ -262,6 +265,35 @@ seal_opt(struct app *app, const char *table, const char *column, int64_t row,
 		return 0;
 	return seal_value(&app->keys, table, column, row, text, strlen(text),
 	    b);
+}
+
+/* The requester's own words as the case's first note, by nobody (author
+ * 0). A store return code. */
+static int
+first_note(struct app *app, struct store *s, int64_t case_id,
+    const char *text)
+{
+	struct store_case_note note;
+	struct buf b;
+	int rc;
+
+	memset(&note, 0, sizeof(note));
+	buf_init(&b, BUF_CAP_SMALL * 2);
+	if ((rc = store_case_note_next_id(s, &note.id)) != 0)
+		goto out;
+	note.case_id = case_id;
+	note.created_at = (int64_t)time(NULL);
+	if (seal_value(&app->keys, "case_notes", "note", note.id, text,
+	    strlen(text), &b) == -1) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	note.note_sealed = (uint8_t *)b.buf;
+	note.note_sealed_len = b.len;
+	rc = store_case_note_insert(s, &note);
+out:
+	buf_release(&b);
+	return rc;
 }
 
 static void
@@ -363,6 +395,9 @@ help_create(struct app *app, struct store *s, const struct help_in *in,
 		goto fail;
 	c.has_ref = 1;
 	if ((rc = store_case_insert(s, &c)) != 0)
+		goto fail;
+	if (in->message != NULL && *in->message != '\0' &&
+	    (rc = first_note(app, s, c.id, in->message)) != 0)
 		goto fail;
 	case_object(obj, c.id);
 	snprintf(detail, sizeof(detail), "priority=%d", c.priority);

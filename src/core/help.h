@@ -69,6 +69,9 @@ struct help_in {
 	int		 forced;
 	int		 id_or_money_held;
 	int		 under_18;
+	const char	*message;	/* optional: her own words (a text
+					   message's), kept as the case's
+					   first note, sealed */
 };
 
 /* Create a help request; ref receives "H-XXXX-XX". */

@@ -21,6 +21,7 @@
 #include "core/audit.h"
 #include "core/loop_int.h"
 #include "core/outbox.h"
+#include "core/smscmd.h"
 #include "store/store_notify.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -252,15 +253,35 @@ int
 outbox_render_sms(struct arena *a, const char *lang, const struct alert *al,
     const char *base_url, struct outbox_msg *out)
 {
-	struct buf t;
+	struct buf head, tail, t;
+	size_t max, fixed, n;
+	int gsm;
 
 	memset(out, 0, sizeof(*out));
+	buf_init(&head, BUF_CAP_SMALL);
+	buf_init(&tail, BUF_CAP_SMALL);
 	buf_init(&t, BUF_CAP_SMALL);
-	buf_printf(&t, "%s (%s, ", tr(lang, MSG_NEW_ALERT),
+	buf_printf(&head, "%s (%s, ", tr(lang, MSG_NEW_ALERT),
 	    tr(lang, severity_msgid(al->severity)));
-	add_regions(&t, al);
-	buf_printf(&t, "): %s %.*s/alerts %s", al->summary,
-	    (int)base_len(base_url), base_url, tr(lang, MSG_SMS_STOP));
+	add_regions(&head, al);
+	buf_adds(&head, "): ");
+	buf_printf(&tail, " %.*s/alerts %s", (int)base_len(base_url),
+	    base_url, tr(lang, MSG_SMS_STOP));
+	buf_printf(&t, "%s%s%s", head.buf, al->summary, tail.buf);
+	/* The way to stop must arrive: a summary too long for the parts a
+	 * gateway sends is cut, not the end of the message. */
+	gsm = sms_gsm7(t.buf);
+	max = SMS_ALERT_PARTS * (gsm ? SMS_PART_GSM7 : SMS_PART_UCS2);
+	if (t.overflow || sms_units(t.buf, gsm) > max) {
+		fixed = sms_units(head.buf, gsm) + sms_units(tail.buf, gsm) + 3;
+		n = sms_fit_units(al->summary, gsm, fixed < max ?
+		    max - fixed : 0);
+		buf_reset(&t);
+		buf_printf(&t, "%s%.*s...%s", head.buf, (int)n, al->summary,
+		    tail.buf);
+	}
+	buf_release(&head);
+	buf_release(&tail);
 	out->subject = out->html = out->unsubscribe = "";
 	if ((out->text = detach(a, &t)) == NULL) {
 		log_error("outbox: the text for alert %lld is too large",

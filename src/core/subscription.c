@@ -362,3 +362,96 @@ out:
 	arena_release(&a);
 	return rc;
 }
+
+int
+subscription_sms_member(struct app *app, struct store *s, struct arena *a,
+    const char *norm, struct auth *who, const char **lang)
+{
+	struct store_subscription sub;
+	uint8_t h[STORE_HASH_BYTES];
+	struct user u;
+	int64_t *ids;
+	size_t n, i;
+	int rc;
+
+	memset(who, 0, sizeof(*who));
+	hash_ident(&app->keys, HASH_KIND_SMS, norm, h);
+	if ((rc = store_subscription_users(s, a, "sms", h, &ids, &n)) != 0)
+		return loop_rc(rc);
+	for (i = 0; i < n; i++) {
+		rc = store_user_get(s, a, ids[i], &u);
+		if (rc == STORE_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return loop_rc(rc);
+		if (strcmp(u.role, "member") != 0 ||
+		    strcmp(u.status, "active") != 0)
+			continue;
+		who->user_id = u.id;
+		who->org_id = u.org_id;
+		who->role = ROLE_MEMBER;
+		rc = store_subscription_get(s, a, u.id, &sub);
+		if (rc == 0 && sub.lang != NULL && *sub.lang != '\0')
+			*lang = known_lang(sub.lang);
+		else if (rc != 0 && rc != STORE_NOTFOUND)
+			return loop_rc(rc);
+		return 0;
+	}
+	return REPORT_NOTFOUND;
+}
+
+int
+subscription_sms_switch(struct app *app, struct store *s, const char *norm,
+    int on, size_t *n)
+{
+	struct store_subscription sub;
+	uint8_t h[STORE_HASH_BYTES];
+	struct arena a;
+	int64_t *ids;
+	size_t nids, i;
+	char obj[64];
+	int rc;
+
+	*n = 0;
+	arena_init(&a);
+	hash_ident(&app->keys, HASH_KIND_SMS, norm, h);
+	if ((rc = loop_rc(store_begin(s))) != 0)
+		goto out;
+	if ((rc = loop_rc(store_subscription_users(s, &a, "sms", h, &ids,
+	    &nids))) != 0)
+		goto fail;
+	for (i = 0; i < nids; i++) {
+		if ((rc = loop_rc(store_subscription_get(s, &a, ids[i],
+		    &sub))) != 0)
+			goto fail;
+		if (on && sub.sms_sealed == NULL) {
+			if ((rc = seal_to(app, &a, "sms", ids[i], norm,
+			    &sub.sms_sealed, &sub.sms_sealed_len)) != 0)
+				goto fail;
+		} else if (!on && sub.sms_sealed != NULL) {
+			sub.sms_sealed = NULL;
+			sub.sms_sealed_len = 0;
+			if ((rc = loop_rc(store_outbox_cancel(s, ids[i],
+			    "sms"))) != 0)
+				goto fail;
+		} else {
+			continue;	/* already as asked */
+		}
+		sub.updated_at = (int64_t)time(NULL);
+		snprintf(obj, sizeof(obj), "user:%lld", (long long)ids[i]);
+		if ((rc = loop_rc(store_subscription_put(s, &sub))) != 0 ||
+		    (rc = loop_rc(audit_log(app, s, 0, on ?
+		    "subscription.start" : "subscription.stop", obj,
+		    "sms"))) != 0)
+			goto fail;
+	}
+	*n = nids;
+	rc = loop_rc(store_commit(s));
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	sodium_memzero(h, sizeof(h));
+	arena_release(&a);
+	return rc;
+}

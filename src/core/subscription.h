@@ -67,6 +67,27 @@ int	subscription_token_check(struct app *app, struct store *s,
 int	subscription_unsubscribe(struct app *app, struct store *s,
 	    const char *token);
 
+/*
+ * Text messages from a number (core/sms.c). norm is the number's E.164
+ * form (subscription_sms_valid).
+ *
+ * subscription_sms_member: the first active member account whose SMS
+ * contact is norm, as an auth, and her language (default_lang when she
+ * has none); REPORT_NOTFOUND when the number is no member's. A member
+ * who sent STOP still counts: her number's keyed hash stays, and only
+ * the sealed number, which messages go to, is removed.
+ *
+ * subscription_sms_switch: STOP (on 0) or START (on 1) the alerts by
+ * text of every account with that number, in one transaction (audited).
+ * STOP forgets the sealed number and drops the texts still queued for
+ * it; START seals norm again. *n is how many accounts have the number.
+ */
+int	subscription_sms_member(struct app *app, struct store *s,
+	    struct arena *a, const char *norm, struct auth *who,
+	    const char **lang);
+int	subscription_sms_switch(struct app *app, struct store *s,
+	    const char *norm, int on, size_t *n);
+
 /* A contact's checks on their own, for the forms: 0, or -1 with *why an
  * English message. An email address must be plain ASCII (messages are
  * sent without SMTPUTF8) and no contact may hold a line break (it would

@@ -28,10 +28,9 @@ hexval(int c)
 	return -1;
 }
 
-/* Percent-decode s[0..len) into a fresh arena string; NULL when an escape
- * is malformed or the result is not UTF-8 (which also refuses %00). */
+/* Percent-decode s[0..len) as bytes; NULL when an escape is malformed. */
 static char *
-unescape(struct arena *a, const char *s, size_t len)
+unescape_bytes(struct arena *a, const char *s, size_t len, size_t *outlen)
 {
 	char *out = arena_alloc(a, len + 1);
 	size_t i, o = 0;
@@ -54,9 +53,49 @@ unescape(struct arena *a, const char *s, size_t len)
 		}
 	}
 	out[o] = '\0';
-	if (!utf8_valid(out, o))
+	*outlen = o;
+	return out;
+}
+
+/* Percent-decode s[0..len) into a fresh arena string; NULL when an escape
+ * is malformed or the result is not UTF-8 (which also refuses %00). */
+static char *
+unescape(struct arena *a, const char *s, size_t len)
+{
+	size_t o;
+	char *out = unescape_bytes(a, s, len, &o);
+
+	if (out == NULL || !utf8_valid(out, o))
 		return NULL;
 	return out;
+}
+
+const struct field_spec http_query_raw[] = {
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+int
+form_get_bytes(struct arena *a, const char *qs, const char *name, char **out,
+    size_t *len)
+{
+	const char *p, *end, *amp, *eq;
+	size_t nlen = strlen(name);
+
+	*out = NULL;
+	*len = 0;
+	end = qs + strnlen(qs, LIMIT_URL_BYTES);
+	for (p = qs; p < end; p = amp + 1) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL || (size_t)(eq - p) != nlen ||
+		    memcmp(p, name, nlen) != 0)
+			continue;
+		*out = unescape_bytes(a, eq + 1, (size_t)(amp - eq - 1), len);
+		return *out != NULL ? 1 : -1;
+	}
+	return 0;
 }
 
 int

@@ -105,6 +105,9 @@ struct http_req {
 	uint8_t			 client[16];	/* keyed digest of the peer
 						   address: memory only */
 	void			*conn;		/* MHD connection */
+	const char		*raw_query;	/* as sent, for a route whose
+						   query is http_query_raw;
+						   NULL otherwise */
 };
 
 #define RESP_MAX_HEADERS 12
@@ -194,6 +197,16 @@ int	metrics_add_source(int (*render)(struct buf *out));
  * more than LIMIT_FORM_FIELDS). Decoded strings come from a. */
 int	form_decode(struct arena *a, const char *s, size_t len,
 	    struct kv **out);
+/* A route whose query spec is this one gets its query string undecoded,
+ * in r->raw_query, and reads it with form_get_bytes(): an SMS gateway's
+ * get-url sends bytes that are not UTF-8 (UCS-2 text). */
+extern const struct field_spec http_query_raw[];
+/* The first value of name in the query string qs, percent-decoded as
+ * bytes (NUL-terminated, and possibly holding NULs) into *out from a:
+ * 1 when found, 0 when absent, -1 when the string is malformed. At
+ * most LIMIT_URL_BYTES are read. */
+int	form_get_bytes(struct arena *a, const char *qs, const char *name,
+	    char **out, size_t *len);
 /* Validate decoded pairs against spec: 0, or an HTTP status with *field
  * and *msg set. */
 int	form_validate(const struct kv *kv, size_t n,

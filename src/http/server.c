@@ -403,7 +403,11 @@ serve(struct http_server *srv, struct MHD_Connection *conn,
 		return;
 	}
 	qs = strchr(x->uri, '?');
-	if (qs != NULL) {
+	rt = router_match(r->arena, bit, r->path, r->params, &r->nparams,
+	    &allowed);
+	if (qs != NULL && rt != NULL && rt->query == http_query_raw) {
+		r->raw_query = qs + 1;
+	} else if (qs != NULL) {
 		n = form_decode(r->arena, qs + 1, strlen(qs + 1), &r->query);
 		if (n < 0) {
 			fail(r, w, 400, "the query string is malformed", NULL);
@@ -411,9 +415,6 @@ serve(struct http_server *srv, struct MHD_Connection *conn,
 		}
 		r->nquery = (size_t)n;
 	}
-
-	rt = router_match(r->arena, bit, r->path, r->params, &r->nparams,
-	    &allowed);
 	if (rt == NULL) {
 		if (allowed) {
 			resp_header(w, "Allow", router_allow(r->arena,

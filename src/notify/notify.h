@@ -107,4 +107,17 @@ int	email_header_value(struct buf *out, size_t name_len, const char *value);
  * one address. */
 int	email_address(const char *from, char *out, size_t outlen);
 
+/* sms.c */
+
+/* The SMS channel of cfg (Kannel's sendsms): 0 and *ch filled, 1 when
+ * sms_gateway_url is not set (no SMS is sent; messages stay queued), -1
+ * with a reason in err when the settings cannot work. */
+int	sms_channel_open(const struct config *cfg, struct notify_channel *ch,
+	    char *err, size_t errlen);
+/* The query string of the sendsms request for one message: username,
+ * password, to and text escaped, and coding=2 when text is not GSM
+ * 7-bit. -1 when out of memory or too large. */
+int	sms_query(const char *user, const char *password, const char *to,
+	    const char *text, struct buf *q);
+
 #endif

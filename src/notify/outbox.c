@@ -201,9 +201,9 @@ struct outbox_sender *
 outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 {
 	struct outbox_sender *sd = NULL;
-	struct notify_channel email;
+	struct notify_channel email, sms;
 	struct sender *child;
-	int wake[2] = { -1, -1 }, done[2] = { -1, -1 }, rc;
+	int wake[2] = { -1, -1 }, done[2] = { -1, -1 }, rc, src = 1;
 	char err[256];
 	pid_t pid;
 
@@ -212,6 +212,14 @@ outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 		fprintf(stderr, "lookout: lookout.conf: %s\n", err);
 		return NULL;
 	}
+	if ((src = sms_channel_open(&app->cfg, &sms, err,
+	    sizeof(err))) == -1) {
+		fprintf(stderr, "lookout: lookout.conf: %s\n", err);
+		goto fail;
+	}
+	if (src == 1)
+		log_info("outbox: sms_gateway_url is not set; SMS alerts stay "
+		    "queued until it is");
 	if (rc == 1)
 		log_info("outbox: smtp_url is not set; email alerts stay "
 		    "queued until it is");
@@ -243,12 +251,16 @@ outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 		(void)fcntl(child->wake_rd, F_SETFL, O_NONBLOCK);
 		if (rc == 0)
 			child->ch[child->nch++] = email;
+		if (src == 0)
+			child->ch[child->nch++] = sms;
 		sender_main(child, child_init, arg);
 	}
 	close(wake[0]);
 	close(done[1]);
 	if (rc == 0)
 		email.free(email.ctx);	/* the sender has its copy */
+	if (src == 0)
+		sms.free(sms.ctx);
 	sd = xcalloc(1, sizeof(*sd));
 	sd->wake_wr = wake[1];
 	sd->done_rd = done[0];
@@ -270,6 +282,8 @@ outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 fail:
 	if (rc == 0)
 		email.free(email.ctx);
+	if (src == 0)
+		sms.free(sms.ctx);
 	if (wake[0] != -1) {
 		close(wake[0]);
 		close(wake[1]);

@@ -91,6 +91,37 @@ test_form_decode(void **state)
 	arena_release(&a);
 }
 
+/* The raw query of /sms/inbound: bytes, NULs included. */
+static void
+test_form_get_bytes(void **state)
+{
+	struct arena a;
+	size_t len;
+	char *v;
+
+	arena_init(&a);
+	assert_int_equal(form_get_bytes(&a, "secret=s&text=%00H%00I+x&t=%ff",
+	    "text", &v, &len), 1);
+	assert_int_equal(len, 6);
+	assert_memory_equal(v, "\0H\0I x", 6);
+	assert_int_equal(form_get_bytes(&a, "secret=s&text=a&t=%ff", "t", &v,
+	    &len), 1);
+	assert_int_equal(len, 1);
+	assert_int_equal((unsigned char)v[0], 0xff);
+	/* The first of repeated names; absent; a name is matched whole. */
+	assert_int_equal(form_get_bytes(&a, "a=1&a=2", "a", &v, &len), 1);
+	assert_string_equal(v, "1");
+	assert_int_equal(form_get_bytes(&a, "ab=1&b", "a", &v, &len), 0);
+	assert_null(v);
+	assert_int_equal(form_get_bytes(&a, "", "a", &v, &len), 0);
+	assert_int_equal(form_get_bytes(&a, "a=", "a", &v, &len), 1);
+	assert_int_equal(len, 0);
+	/* Malformed escapes. */
+	assert_int_equal(form_get_bytes(&a, "a=%4", "a", &v, &len), -1);
+	assert_int_equal(form_get_bytes(&a, "a=%zz", "a", &v, &len), -1);
+	arena_release(&a);
+}
+
 static void
 test_form_decode_limit(void **state)
 {
@@ -1588,6 +1619,7 @@ main(void)
 {
 	const struct CMUnitTest units[] = {
 		cmocka_unit_test(test_form_decode),
+		cmocka_unit_test(test_form_get_bytes),
 		cmocka_unit_test(test_form_decode_limit),
 		cmocka_unit_test(test_form_validate),
 		cmocka_unit_test(test_form_validate_implicit),

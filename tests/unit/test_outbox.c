@@ -18,11 +18,13 @@
 #include <sodium.h>
 
 #include "core/outbox.h"
+#include "core/smscmd.h"
 #include "notify/notify.h"
 #include "store/store.h"
 #include "store/store_notify.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "util/banned.h"
 
 /* Backoff */
@@ -130,6 +132,49 @@ test_render_sms(void **state)
 	assert_non_null(strstr(m.text, al.summary));
 	assert_non_null(strstr(m.text, "https://lookout.test/alerts"));
 	assert_non_null(strstr(m.text, "STOP"));
+	arena_release(&a);
+}
+
+/* A summary too long for the parts a gateway sends is cut; the way to
+ * stop still arrives, in every language. */
+static void
+test_render_sms_long(void **state)
+{
+	static const char *const stop[] = { "Reply STOP", "Répondez STOP",
+	    "回复 STOP" };
+	char summary[1500];
+	struct outbox_msg m;
+	struct alert al;
+	struct arena a;
+	size_t i, units;
+	int gsm;
+
+	memset(summary, 'x', sizeof(summary) - 1);
+	summary[sizeof(summary) - 1] = '\0';
+	for (i = 0; langs[i] != NULL; i++) {
+		arena_init(&a);
+		fill_alert(&al);
+		al.summary = summary;
+		assert_int_equal(outbox_render_sms(&a, langs[i], &al,
+		    "https://lookout.test/", &m), 0);
+		gsm = sms_gsm7(m.text);
+		units = sms_units(m.text, gsm);
+		assert_true(units <= SMS_ALERT_PARTS * (gsm ? SMS_PART_GSM7 :
+		    SMS_PART_UCS2));
+		assert_true(units > (SMS_ALERT_PARTS - 1) * (gsm ?
+		    SMS_PART_GSM7 : SMS_PART_UCS2));
+		assert_non_null(strstr(m.text, "xxx..."));
+		assert_non_null(strstr(m.text, stop[i]));
+		assert_non_null(strstr(m.text, "https://lookout.test/alerts"));
+		arena_release(&a);
+	}
+	/* A short one is left whole. */
+	arena_init(&a);
+	fill_alert(&al);
+	assert_int_equal(outbox_render_sms(&a, "zh-Hans", &al,
+	    "https://lookout.test/", &m), 0);
+	assert_null(strstr(m.text, "..."));
+	assert_non_null(strstr(m.text, al.summary));
 	arena_release(&a);
 }
 
@@ -505,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_render_email),
 		cmocka_unit_test(test_render_sms),
+		cmocka_unit_test(test_render_sms_long),
 		cmocka_unit_test(test_msg_roundtrip),
 		cmocka_unit_test(test_email_format),
 		cmocka_unit_test(test_email_injection),
