@@ -149,6 +149,37 @@ test_collate_is_a_total_order(void **state)
 	assert_int_equal(lang_collate("en", "a\xc3", "a\xc3"), 0);
 }
 
+/* Over a mixed set of names: antisymmetric, 0 only for the same bytes,
+ * and transitive, as qsort needs. */
+static void
+test_collate_is_consistent(void **state)
+{
+	static const char *const names[] = {
+		"", "a", "A", "\xc3\xa0", "\xc3\x80", "ae", "\xc3\xa6",
+		"\xc3\x86", "Af", "e", "\xc3\xa9", "\xc3\x89", "E", "ss",
+		"\xc3\x9f", "st", "\xc5\x93", "oe", "of", "z", "\xc5\xbd",
+		"\xe5\x8c\x97", "\xe4\xb8\x8a", "\xff", "a\xc3", "1",
+		"Val-d'Or", "Val d'Or", "val",
+	};
+	size_t n = sizeof(names) / sizeof(names[0]), i, j, k;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			int c = lang_collate("fr", names[i], names[j]);
+
+			assert_int_equal(sign(c),
+			    -sign(lang_collate("fr", names[j], names[i])));
+			assert_int_equal(c == 0,
+			    strcmp(names[i], names[j]) == 0);
+			for (k = 0; k < n; k++)
+				if (c < 0 && lang_collate("fr", names[j],
+				    names[k]) < 0)
+					assert_int_equal(lang_collate("fr",
+					    names[i], names[k]), -1);
+		}
+}
+
 static void
 test_collate_chinese_by_code_point(void **state)
 {
@@ -216,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_count_grouping),
 		cmocka_unit_test(test_collate_folds_case_and_accents),
 		cmocka_unit_test(test_collate_is_a_total_order),
+		cmocka_unit_test(test_collate_is_consistent),
 		cmocka_unit_test(test_collate_chinese_by_code_point),
 		cmocka_unit_test(test_region_sort),
 	};
