@@ -20,7 +20,7 @@ xgettext --language=C --from-code=UTF-8 --keyword=tr:2 --keyword=N_ \
 	--add-comments=TRANSLATORS: --package-name=lookout \
 	--msgid-bugs-address=translations@lookout.invalid --sort-by-file --add-location=file \
 	--omit-header -o "$body" src/web/*.c src/web/*.h src/core/*.c \
-	src/print/*.c
+	src/print/*.c src/util/i18n.c
 if [ "$check" = 1 ]; then
 	rc=0
 	for po in po/*.po; do

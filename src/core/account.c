@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,9 +10,11 @@
 
 #include "core/account.h"
 #include "core/audit.h"
+#include "util/i18n.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 static const struct {
@@ -297,6 +300,40 @@ region_list(struct app *app, struct store *s, struct arena *a,
 	*out = NULL;
 	*n = 0;
 	return from_store(store_region_list(s, a, out, n));
+}
+
+/* qsort has no argument for the comparison, so each item carries it. */
+struct region_item {
+	const char	*lang;
+	struct region	 r;
+};
+
+static int
+by_name(const void *x, const void *y)
+{
+	const struct region_item *p = x, *q = y;
+	int c = lang_collate(p->lang, p->r.name, q->r.name);
+
+	return c != 0 ? c : strcmp(p->r.code, q->r.code);
+}
+
+void
+region_sort(const char *lang, struct region *regs, size_t n)
+{
+	struct region_item *v;
+	size_t i;
+
+	if (n < 2)
+		return;
+	v = xmalloc(st_mult(n, sizeof(*v)));
+	for (i = 0; i < n; i++) {
+		v[i].lang = lang;
+		v[i].r = regs[i];
+	}
+	qsort(v, n, sizeof(*v), by_name);
+	for (i = 0; i < n; i++)
+		regs[i] = v[i].r;
+	free(v);
 }
 
 int

@@ -70,6 +70,10 @@ int	region_code_valid(const char *code);
 /* Every region, ordered by code, from a (for pickers in forms). */
 int	region_list(struct app *app, struct store *s, struct arena *a,
 	    struct region **out, size_t *n);
+/* Put regs in the order people reading lang look for them in a list:
+ * by name (util/i18n.h lang_collate: "Île-Perrot" among the I's), then
+ * by code for names that are the same. */
+void	region_sort(const char *lang, struct region *regs, size_t n);
 
 /* Create an account in org_id; regions are codes (may be NULL, n 0). */
 int	account_create(struct app *app, struct store *s, int64_t actor,

@@ -91,6 +91,23 @@ T(const struct pen *p, const char *msgid)
 	return tr(p->sh->lang, msgid);
 }
 
+/* A "YYYY-MM-DD" date as the sheet's readers write it ("5 novembre
+ * 2026"), or as it is when it is not one; g_free() it. */
+static char *
+date_text(const struct pen *p, const char *iso)
+{
+	struct buf b;
+	char *out;
+
+	if (iso == NULL)
+		return g_strdup("");
+	buf_init(&b, BUF_CAP_SMALL);
+	out = g_strdup(lang_date_buf(&b, p->sh->lang, iso) == 0 ? b.buf :
+	    iso);
+	buf_release(&b);
+	return out;
+}
+
 static void
 colour(cairo_t *cr, const struct rgb *c)
 {
@@ -261,12 +278,14 @@ header(struct pen *p)
 	const struct sheet *sh = p->sh;
 	const char *region = sh->region_name != NULL ? sh->region_name :
 	    T(p, N_("All regions"));
+	char *since = date_text(p, sh->since);
+	char *until = date_text(p, sh->until);
 	PangoLayout *l;
 	char *text;
 
 	if (p->page > 1) {
 		text = g_strdup_printf("%s · %s · %s – %s", T(p,
-		    N_("Bad date sheet")), region, sh->since, sh->until);
+		    N_("Bad date sheet")), region, since, until);
 		l = layout(p, text, PT_SMALL, 0, p->width);
 		show(p, l, p->x, p->y, &grey);
 		p->y += layout_height(l) + 4;
@@ -274,7 +293,7 @@ header(struct pen *p)
 		g_free(text);
 		rule(p, p->y, &grey, 0.5);
 		p->y += 12;
-		return;
+		goto out;
 	}
 	l = layout(p, T(p, N_("Bad date sheet")), PT_TITLE, 1, p->width);
 	show(p, l, p->x, p->y, &ink);
@@ -285,7 +304,7 @@ header(struct pen *p)
 	p->y += layout_height(l) + 2;
 	g_object_unref(l);
 	text = g_strdup_printf("%s %s – %s", T(p, N_("Alerts issued:")),
-	    sh->since, sh->until);
+	    since, until);
 	l = layout(p, text, PT_BODY, 0, p->width);
 	show(p, l, p->x, p->y, &ink);
 	p->y += layout_height(l) + 8;
@@ -293,6 +312,9 @@ header(struct pen *p)
 	g_free(text);
 	rule(p, p->y, &ink, 1.0);
 	p->y += 14;
+out:
+	g_free(since);
+	g_free(until);
 }
 
 static PangoLayout *
@@ -424,13 +446,15 @@ alert_block(struct pen *p, const struct alert *al, int g, int first_of)
 	const struct rgb *c = &groups[g].colour;
 	double tw = p->width - INDENT, gap = 0, first, whole;
 	PangoLayout *head, *regs, *sum;
-	char *types, *text;
+	char *types, *text, *issued;
 
 	types = types_text(p, al->types);
-	text = g_strdup_printf("%s %s%s%s", T(p, N_("Issued")), al->issued_on,
+	issued = date_text(p, al->issued_on);
+	text = g_strdup_printf("%s %s%s%s", T(p, N_("Issued")), issued,
 	    *types != '\0' ? " · " : "", types);
 	head = layout(p, text, PT_BODY, 1, tw);
 	g_free(text);
+	g_free(issued);
 	g_free(types);
 	text = regions_text(p, al);
 	regs = layout(p, text, PT_SMALL, 0, tw);

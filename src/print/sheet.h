@@ -16,7 +16,8 @@
  * (fonts-noto-core, fonts-noto-cjk).
  *
  * Words come from the same catalogs as the pages (util/i18n.h), in the
- * language the sheet is for, which need not be the reader's of a page.
+ * language the sheet is for, which need not be the reader's of a page;
+ * so do the dates ("5 novembre 2026", lang_date()).
  *
  * Ownership: whatever a struct sheet points at belongs to the caller
  * (sheet_load takes it from the arena it is given); sheet_render keeps

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/arena.h"
+#include "util/buf.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -432,4 +434,249 @@ lang_negotiate(const char *query, const char *cookie,
 	    (m = accept_best(accept_language)) != NULL)
 		return m;
 	return langs[0];
+}
+
+/* Dates and counts */
+
+static const char *const month_names[12] = {
+	N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
+	N_("June"), N_("July"), N_("August"), N_("September"),
+	N_("October"), N_("November"), N_("December"),
+};
+
+int
+lang_date_buf(struct buf *b, const char *lang, const char *iso)
+{
+	/* TRANSLATORS: how a date is written. Keep the names in braces:
+	 * {day} is the day of the month, {month} the month's name, {m}
+	 * its number (1 to 12) and {year} the year. */
+	const char *pat = tr(lang, N_("{month} {day}, {year}"));
+	struct buf d;
+	const char *p;
+	int y, m, day, rc = -1;
+
+	if (iso == NULL || parse_date(iso, &y, &m, &day) != 0)
+		return -1;
+	buf_init(&d, BUF_CAP_SMALL);
+	for (p = pat; *p != '\0'; p++) {
+		if (strncmp(p, "{day}", 5) == 0) {
+			buf_printf(&d, "%d", day);
+			p += 4;
+		} else if (strncmp(p, "{month}", 7) == 0) {
+			buf_adds(&d, tr(lang, month_names[m - 1]));
+			p += 6;
+		} else if (strncmp(p, "{m}", 3) == 0) {
+			buf_printf(&d, "%d", m);
+			p += 2;
+		} else if (strncmp(p, "{year}", 6) == 0) {
+			buf_printf(&d, "%d", y);
+			p += 5;
+		} else {
+			buf_addch(&d, *p);
+		}
+	}
+	if (d.overflow || d.len > b->cap - b->len)
+		goto out;
+	rc = buf_add(b, d.buf, d.len);
+out:
+	buf_release(&d);
+	return rc;
+}
+
+const char *
+lang_date(struct arena *a, const char *lang, const char *iso)
+{
+	struct buf b;
+	const char *out = iso;
+
+	buf_init(&b, BUF_CAP_SMALL);
+	if (lang_date_buf(&b, lang, iso) == 0)
+		out = arena_strdup(a, b.buf);
+	buf_release(&b);
+	return out;
+}
+
+const char *
+lang_count(struct arena *a, const char *lang, const char *n)
+{
+	/* TRANSLATORS: one thousand two hundred and thirty-four, written
+	 * with the separator between groups of three digits that your
+	 * language uses (French: a narrow no-break space). Only what is
+	 * between the 1 and the 234 is used. */
+	const char *pat = tr(lang, N_("1,234"));
+	char sep[16];
+	struct buf b;
+	const char *out;
+	size_t len, i, seplen;
+
+	if (n == NULL)
+		return n;
+	len = strspn(n, "0123456789");
+	if (len == 0 || n[len] != '\0' || len < 4)
+		return n;
+	seplen = strlen(pat);
+	if (seplen < 4 || pat[0] != '1' ||
+	    strcmp(pat + seplen - 3, "234") != 0 || seplen - 4 >= sizeof(sep))
+		return n;
+	seplen -= 4;
+	memcpy(sep, pat + 1, seplen);
+	sep[seplen] = '\0';
+	buf_init(&b, BUF_CAP_SMALL);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_adds(&b, sep);
+		buf_addch(&b, n[i]);
+	}
+	out = b.overflow ? n : arena_strdup(a, b.buf);
+	buf_release(&b);
+	return out;
+}
+
+/* Sorting */
+
+/*
+ * The Latin letters read as their base letters when sorting, by ranges
+ * of code points, sorted and disjoint. Upper and lower case map to the
+ * same lower-case base; ligatures and ß spell out their letters.
+ */
+static const struct fold_range {
+	uint32_t	 first, last;
+	const char	*base;
+} fold_ranges[] = {
+	{ 0x00C0, 0x00C5, "a" }, { 0x00C6, 0x00C6, "ae" },
+	{ 0x00C7, 0x00C7, "c" }, { 0x00C8, 0x00CB, "e" },
+	{ 0x00CC, 0x00CF, "i" }, { 0x00D0, 0x00D0, "d" },
+	{ 0x00D1, 0x00D1, "n" }, { 0x00D2, 0x00D6, "o" },
+	{ 0x00D8, 0x00D8, "o" }, { 0x00D9, 0x00DC, "u" },
+	{ 0x00DD, 0x00DD, "y" }, { 0x00DE, 0x00DE, "th" },
+	{ 0x00DF, 0x00DF, "ss" }, { 0x00E0, 0x00E5, "a" },
+	{ 0x00E6, 0x00E6, "ae" }, { 0x00E7, 0x00E7, "c" },
+	{ 0x00E8, 0x00EB, "e" }, { 0x00EC, 0x00EF, "i" },
+	{ 0x00F0, 0x00F0, "d" }, { 0x00F1, 0x00F1, "n" },
+	{ 0x00F2, 0x00F6, "o" }, { 0x00F8, 0x00F8, "o" },
+	{ 0x00F9, 0x00FC, "u" }, { 0x00FD, 0x00FD, "y" },
+	{ 0x00FE, 0x00FE, "th" }, { 0x00FF, 0x00FF, "y" },
+	{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010D, "c" },
+	{ 0x010E, 0x0111, "d" }, { 0x0112, 0x011B, "e" },
+	{ 0x011C, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
+	{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
+	{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
+	{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014B, "n" },
+	{ 0x014C, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
+	{ 0x0154, 0x0159, "r" }, { 0x015A, 0x0161, "s" },
+	{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
+	{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
+	{ 0x0179, 0x017E, "z" }, { 0x017F, 0x017F, "s" },
+	{ 0x0218, 0x0219, "s" }, { 0x021A, 0x021B, "t" },
+};
+
+#define NFOLD	(sizeof(fold_ranges) / sizeof(fold_ranges[0]))
+
+static const char *
+fold_base(uint32_t cp)
+{
+	size_t lo = 0, hi = NFOLD;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < fold_ranges[mid].first)
+			hi = mid;
+		else if (cp > fold_ranges[mid].last)
+			lo = mid + 1;
+		else
+			return fold_ranges[mid].base;
+	}
+	return NULL;
+}
+
+/*
+ * One code point of s, advancing *s. A byte that does not start a
+ * well-formed sequence stands for itself, above every code point, so
+ * that even a malformed name has a fixed place.
+ */
+static uint32_t
+utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t cp, min;
+	int n, i;
+
+	if (p[0] < 0x80) {
+		*s = p + 1;
+		return p[0];
+	}
+	if ((p[0] & 0xE0) == 0xC0) {
+		n = 1; cp = p[0] & 0x1F; min = 0x80;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		n = 2; cp = p[0] & 0x0F; min = 0x800;
+	} else if ((p[0] & 0xF8) == 0xF0) {
+		n = 3; cp = p[0] & 0x07; min = 0x10000;
+	} else {
+		goto bad;
+	}
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			goto bad;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		goto bad;
+	*s = p + n + 1;
+	return cp;
+bad:
+	*s = p + 1;
+	return 0x110000U + p[0];
+}
+
+/* Walks a name as the sequence of its sort letters. */
+struct fold_it {
+	const unsigned char	*s;
+	const char		*pending;	/* the rest of a base, "s" of "ss" */
+};
+
+/* The next sort letter, or 0 at the end. */
+static uint32_t
+fold_next(struct fold_it *it)
+{
+	const char *base;
+	uint32_t cp;
+
+	if (it->pending != NULL && *it->pending != '\0')
+		return (unsigned char)*it->pending++;
+	if (*it->s == '\0')
+		return 0;
+	cp = utf8_next(&it->s);
+	if (cp >= 'A' && cp <= 'Z')
+		return cp - 'A' + 'a';
+	if (cp < 0xC0 || (base = fold_base(cp)) == NULL)
+		return cp;
+	it->pending = base + 1;
+	return (unsigned char)base[0];
+}
+
+int
+lang_collate(const char *lang, const char *x, const char *y)
+{
+	struct fold_it a, b;
+	uint32_t ca, cb;
+	int c;
+
+	(void)lang;	/* one rule serves every language we speak */
+	if (x == NULL)
+		x = "";
+	if (y == NULL)
+		y = "";
+	a.s = (const unsigned char *)x;
+	a.pending = NULL;
+	b.s = (const unsigned char *)y;
+	b.pending = NULL;
+	do {
+		ca = fold_next(&a);
+		cb = fold_next(&b);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+	} while (ca != 0);
+	c = strcmp(x, y);
+	return c < 0 ? -1 : c > 0;
 }

@@ -40,6 +40,41 @@ const char	*lang_native_name(const char *code);
  * that is not a plausible BCP 47 tag maps to NULL. */
 const char	*lang_match(const char *tag, size_t len);
 
+/*
+ * Dates, numbers and sorting the way a language does them. The date
+ * pattern, the month names and the digit grouping are catalog entries
+ * ("{month} {day}, {year}", "January", "1,234"; docs/translations.md),
+ * so a new language needs no code for them.
+ */
+struct arena;
+struct buf;
+
+/* Append the date iso ("YYYY-MM-DD") to b as people read it in lang:
+ * "November 5, 2026", "5 novembre 2026", "2026年11月5日". Returns 0, or
+ * -1 with b unchanged when iso is not a real date or b is full. */
+int		 lang_date_buf(struct buf *b, const char *lang, const char *iso);
+/* The same, allocated in a; anything that is not such a date (or NULL)
+ * comes back as it is. */
+const char	*lang_date(struct arena *a, const char *lang, const char *iso);
+/* A count of plain digits ("1234567") with lang's digit grouping
+ * ("1,234,567", "1 234 567" with U+202F), allocated in a; anything else
+ * ("<5", "", "12a") comes back as it is. */
+const char	*lang_count(struct arena *a, const char *lang, const char *n);
+
+/*
+ * Compare two UTF-8 names, such as region names, in the order a reader
+ * of lang expects them in a list: <0, 0 or >0 like strcmp. First
+ * without regard to case or accents, the common Latin letters (Latin-1,
+ * Latin Extended-A, and Romanian's comma-below letters) being read as
+ * their base letters ("Émilie" sorts with E, "île" with I, "Œ" as "oe",
+ * "ß" as "ss"); other characters, Chinese among them, by code point.
+ * Names equal that way fall back to byte order, so the order is total
+ * and stable. en, fr and zh-Hans all use this rule today; lang is here
+ * so a language with other rules needs no change to the callers.
+ * NULL sorts as "".
+ */
+int		 lang_collate(const char *lang, const char *x, const char *y);
+
 struct catalog_msg {
 	const char	*id;	/* NUL-terminated; plural forms after the NUL */
 	const char	*str;	/* the first (or only) translation */

@@ -138,6 +138,7 @@ web_alerts(struct http_req *r, struct http_resp *w)
 		return web_report_fail(r, w, REPORT_UNAVAILABLE);
 	if (rc != ACCOUNT_OK)
 		return -1;
+	region_sort(r->lang, regs, nregs);
 	if (region == NULL)
 		region = "";
 

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "core/help.h"
-#include "util/parse.h"
 #include "web/web.h"
 #include "web/web_internal.h"
 #include "util/banned.h"
@@ -305,80 +304,18 @@ web_date(int64_t t, char out[11])
 		snprintf(out, 11, "%s", "?");
 }
 
-static const char *const month_names[12] = {
-	N_("January"), N_("February"), N_("March"), N_("April"), N_("May"),
-	N_("June"), N_("July"), N_("August"), N_("September"),
-	N_("October"), N_("November"), N_("December"),
-};
-
+/* Dates and counts are written by util/i18n.c, which the outbox and the
+ * printed sheet use too. */
 const char *
 web_day(struct arena *a, const char *lang, const char *iso)
 {
-	/* TRANSLATORS: how a date is written. Keep the names in braces:
-	 * {day} is the day of the month, {month} the month's name, {m}
-	 * its number (1 to 12) and {year} the year. */
-	const char *pat = tr(lang, N_("{month} {day}, {year}"));
-	struct buf b;
-	const char *p, *out;
-	int y, m, d;
-
-	if (iso == NULL || parse_date(iso, &y, &m, &d) != 0)
-		return iso;
-	buf_init(&b, BUF_CAP_SMALL);
-	for (p = pat; *p != '\0'; p++) {
-		if (strncmp(p, "{day}", 5) == 0) {
-			buf_printf(&b, "%d", d);
-			p += 4;
-		} else if (strncmp(p, "{month}", 7) == 0) {
-			buf_adds(&b, tr(lang, month_names[m - 1]));
-			p += 6;
-		} else if (strncmp(p, "{m}", 3) == 0) {
-			buf_printf(&b, "%d", m);
-			p += 2;
-		} else if (strncmp(p, "{year}", 6) == 0) {
-			buf_printf(&b, "%d", y);
-			p += 5;
-		} else {
-			buf_addch(&b, *p);
-		}
-	}
-	out = b.overflow ? iso : arena_strdup(a, b.buf);
-	buf_release(&b);
-	return out;
+	return lang_date(a, lang, iso);
 }
 
 const char *
 web_count(struct arena *a, const char *lang, const char *n)
 {
-	/* TRANSLATORS: one thousand two hundred and thirty-four, written
-	 * with the separator between groups of three digits that your
-	 * language uses (French: a narrow no-break space). Only what is
-	 * between the 1 and the 234 is used. */
-	const char *pat = tr(lang, N_("1,234"));
-	char sep[16];
-	struct buf b;
-	const char *out;
-	size_t len, i, seplen;
-
-	len = strspn(n, "0123456789");
-	if (len == 0 || n[len] != '\0' || len < 4)
-		return n;
-	seplen = strlen(pat);
-	if (seplen < 4 || pat[0] != '1' ||
-	    strcmp(pat + seplen - 3, "234") != 0 || seplen - 4 >= sizeof(sep))
-		return n;
-	seplen -= 4;
-	memcpy(sep, pat + 1, seplen);
-	sep[seplen] = '\0';
-	buf_init(&b, BUF_CAP_SMALL);
-	for (i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf_adds(&b, sep);
-		buf_addch(&b, n[i]);
-	}
-	out = b.overflow ? n : arena_strdup(a, b.buf);
-	buf_release(&b);
-	return out;
+	return lang_count(a, lang, n);
 }
 
 const char *const web_core_msgids[] = {

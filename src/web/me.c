@@ -60,6 +60,7 @@ regions_page(struct http_req *r, struct http_resp *w,
 	if ((rc = region_list(r->app, r->store, r->arena, &regs, &nregs)) !=
 	    ACCOUNT_OK)
 		return account_fail(r, w, rc);
+	region_sort(r->lang, regs, nregs);
 	page_begin(r, w, N_("My regions"));
 	html_printf(b, r->lang, "<h1>%t</h1>\n<p>%t</p>\n", N_("My regions"),
 	    N_("You get the alerts of the regions you choose here, on the "

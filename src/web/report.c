@@ -382,8 +382,10 @@ regions(struct http_req *r, struct http_resp *w, struct region **regs,
 {
 	int rc = region_list(r->app, r->store, r->arena, regs, n);
 
-	if (rc == ACCOUNT_OK)
+	if (rc == ACCOUNT_OK) {
+		region_sort(r->lang, *regs, *n);
 		return 0;
+	}
 	if (rc == ACCOUNT_UNAVAILABLE)
 		return web_report_fail(r, w, REPORT_UNAVAILABLE) == 0 ? 1 : -1;
 	return -1;

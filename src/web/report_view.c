@@ -288,6 +288,7 @@ web_report_page(struct http_req *r, struct http_resp *w, int64_t id,
 			return web_report_fail(r, w, REPORT_UNAVAILABLE);
 		if (rc != ACCOUNT_OK)
 			return -1;
+		region_sort(r->lang, regs, nregs);
 	}
 	page_begin(r, w, N_("Report"));
 	html_printf(b, r->lang, "<h1>%t</h1>\n", N_("Report"));

@@ -82,6 +82,7 @@ subs_page(struct http_req *r, struct http_resp *w, const struct view *v)
 		resp_header(w, "Retry-After", "5");
 		return web_error(r, w, 503, WEB_MSG_BUSY);
 	}
+	region_sort(r->lang, regs, nregs);
 	page_begin(r, w, N_("How I get alerts"));
 	html_printf(b, r->lang, "<h1>%t</h1>\n<p>%t</p>\n",
 	    N_("How I get alerts"),

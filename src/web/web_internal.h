@@ -141,10 +141,11 @@ void	web_date(int64_t t, char out[11]);
 /* A "YYYY-MM-DD" date as people read it in lang ("November 27, 2026",
  * "27 novembre 2026", "2026年11月27日"), from the pattern and month names
  * in the catalogs, allocated in a; anything that is not such a date
- * comes back as it is. */
+ * comes back as it is. (util/i18n.h lang_date(), for the pages.) */
 const char	*web_day(struct arena *a, const char *lang, const char *iso);
 /* A published count ("1234", or "<5") with lang's digit grouping
- * ("1,234", "1 234"); anything but plain digits comes back as it is. */
+ * ("1,234", "1 234"); anything but plain digits comes back as it is.
+ * (util/i18n.h lang_count().) */
 const char	*web_count(struct arena *a, const char *lang, const char *n);
 /* Was the checkbox ticked? ("yes", as our forms send, or "on".) */
 int	web_checked(const char *v);

@@ -43,6 +43,26 @@ NO_GUARANTEE = {"en": "No report is not a guarantee of safety.",
                 "fr": "Aucun signalement ne veut pas dire aucun danger.",
                 "zh-Hans": "没有报告不代表一定安全。"}
 TYPES = {"en": "Violence", "fr": "Violence", "zh-Hans": "暴力"}
+MONTHS = {"en": ["January", "February", "March", "April", "May", "June",
+                 "July", "August", "September", "October", "November",
+                 "December"],
+          "fr": ["janvier", "février", "mars", "avril", "mai", "juin",
+                 "juillet", "août", "septembre", "octobre", "novembre",
+                 "décembre"]}
+
+
+def written(day, lang):
+    """A date the way the sheet's readers write it."""
+    if lang == "fr":
+        return f"{day.day} {MONTHS['fr'][day.month - 1]} {day.year}"
+    if lang == "zh-Hans":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+
+
+def utc_today():
+    """The sheet's dates are UTC days."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def conf(paper=None, public_url=URL):
@@ -155,6 +175,14 @@ def check_languages(inst):
         assert ELSEWHERE not in text, "another region's alert"
         assert REPORT[lang] in text and NO_GUARANTEE[lang] in text
         assert URL + "/report" in text
+        # Dates in the reader's language: the week covered, and the day
+        # each alert was issued; never the ISO form.
+        today = utc_today()
+        week_ago = today - datetime.timedelta(days=7)
+        assert f"{written(week_ago, lang)} – {written(today, lang)}" in text
+        assert text.count(written(today, lang)) >= 4, text
+        assert today.isoformat() not in text
+        assert week_ago.isoformat() not in text
         assert "A4" in pdfinfo(path)["Page size"]
         if lang == "en":
             assert qr_codes(path, inst.tmp) == [URL + "/report"]
@@ -177,7 +205,8 @@ def check_parent_region_and_since(inst):
     text = pdftotext(later)
     assert "No alerts for this region in this period." in text
     assert HIGH not in text and LOW not in text
-    assert tomorrow in text
+    assert written(today + datetime.timedelta(days=1), "en") in text
+    assert tomorrow not in text
 
 
 def check_download(inst):

@@ -17,7 +17,14 @@ from lookout_test import (Html, Instance, WebClient, element_by_id,
 
 REGIONS = [("ca", "Canada"), ("ca-bc", "British Columbia", "ca"),
            ("ca-bc-van", "Vancouver", "ca-bc"),
-           ("ca-bc-vic", "Victoria", "ca-bc")]
+           ("ca-bc-vic", "Victoria", "ca-bc"),
+           ("ca-qc-ile", "Île-Perrot", "ca"), ("ca-qc-eva", "Évain", "ca"),
+           ("ca-ab-edm", "Edmonton", "ca"), ("ca-nu-iqa", "Iqaluit", "ca")]
+# Pickers list regions by name, without regard to case or accents:
+# Évain with the E's, Île-Perrot with the I's (byte order would put both
+# after Victoria; the codes' order is another one again).
+BY_NAME = ["ca-bc", "ca", "ca-ab-edm", "ca-qc-eva", "ca-qc-ile",
+           "ca-nu-iqa", "ca-bc-van", "ca-bc-vic"]
 MEMBER = ("Amara", "member", "amara's long password", ["ca-bc-van"])
 OUTREACH = ("Olu-Outreach", "outreach", "olu's long password", ["ca-bc"])
 PAGE = "/me/subscriptions"
@@ -204,6 +211,16 @@ def test_subscriptions_page():
             want = "How I get alerts"
             assert h1 == (want if lang == "en" else po_msgstr(lang, want))
             assert page.find("input", {"id": "ch-email"}), page.text
+            form = find_form(text, PAGE, PAGE)
+            shown = [i.get("value") for k, i in form.inputs
+                     if i.get("name") == "regions"]
+            assert shown == BY_NAME, shown
+            # The report form's region picker too.
+            report = page_ok(a.get(f"/report?lang={lang}"), "/report")
+            picker = [i["options"] for k, i in
+                      find_form(report, "/report", "/report").inputs
+                      if k == "select" and i.get("name") == "region"][0]
+            assert [v for v, _, _ in picker if v] == BY_NAME, picker
             r = a.post_form(PAGE, [("csrf", find_csrf(text)),
                                    ("regions", "ca-bc"),
                                    ("channels", "email"), ("email", "")])
