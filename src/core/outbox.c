@@ -163,7 +163,7 @@ outbox_render_email(struct arena *a, const char *lang,
 {
 	struct buf t, h, sev;
 	size_t bl = base_len(base_url);
-	const char *unsub, *alerts, *types;
+	const char *unsub, *alerts, *types, *issued;
 
 	memset(out, 0, sizeof(*out));
 	/* The page opens in the language of the message she is reading,
@@ -174,6 +174,7 @@ outbox_render_email(struct arena *a, const char *lang,
 	buf_init(&sev, BUF_CAP_SMALL);
 	add_types(&sev, lang, al->types);
 	types = detach(a, &sev);
+	issued = lang_date(a, lang, al->issued_on);
 
 	buf_init(&t, BUF_CAP_PAGE);
 	buf_printf(&t, "%s\n\n%s\n\n", tr(lang, MSG_NEW_ALERT), al->summary);
@@ -183,7 +184,7 @@ outbox_render_email(struct arena *a, const char *lang,
 		buf_printf(&t, "%s: %s\n", tr(lang, MSG_TYPES), types);
 	buf_printf(&t, "%s: ", tr(lang, MSG_REGIONS));
 	add_regions(&t, al);
-	buf_printf(&t, "\n%s: %s\n\n", tr(lang, MSG_ISSUED), al->issued_on);
+	buf_printf(&t, "\n%s: %s\n\n", tr(lang, MSG_ISSUED), issued);
 	buf_printf(&t, "%s\n%s\n\n-- \n%s\n%s\n%s\n", tr(lang, MSG_SEE_ALL),
 	    alerts, tr(lang, MSG_WHY), tr(lang, MSG_TO_STOP), unsub);
 
@@ -222,7 +223,7 @@ outbox_render_email(struct arena *a, const char *lang,
 	buf_adds(&h, "</td></tr>\n<tr><th align=\"left\">");
 	add_html(&h, tr(lang, MSG_ISSUED));
 	buf_adds(&h, "</th><td>");
-	add_html(&h, al->issued_on);
+	add_html(&h, issued);
 	buf_adds(&h, "</td></tr>\n</table>\n<p>");
 	add_html(&h, tr(lang, MSG_SEE_ALL));
 	buf_adds(&h, " <a href=\"");

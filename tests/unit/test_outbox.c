@@ -88,7 +88,9 @@ test_render_email(void **state)
 	assert_non_null(strstr(m.text, "Severity: High"));
 	assert_non_null(strstr(m.text, "Violence, Threats"));
 	assert_non_null(strstr(m.text, "ca-bc-van, ca-on"));
-	assert_non_null(strstr(m.text, "2026-11-20"));
+	/* The date as she reads it, in each language. */
+	assert_non_null(strstr(m.text, "November 20, 2026"));
+	assert_non_null(strstr(m.html, "November 20, 2026"));
 	assert_non_null(strstr(m.text, "https://lookout.test/alerts"));
 	assert_non_null(strstr(m.text, m.unsubscribe));
 	/* The HTML escapes what staff wrote. */
@@ -104,6 +106,7 @@ test_render_email(void **state)
 	assert_string_equal(m.subject, "Nouvelle alerte de sécurité");
 	assert_non_null(strstr(m.text, "Gravité: Élevée"));
 	assert_non_null(strstr(m.text, "Pour ne plus recevoir ces courriels"));
+	assert_non_null(strstr(m.text, "20 novembre 2026"));
 	assert_non_null(strstr(m.html, "<html lang=\"fr\">"));
 	assert_non_null(strstr(m.unsubscribe, "?lang=fr&t=T"));
 
@@ -112,6 +115,7 @@ test_render_email(void **state)
 	assert_string_equal(m.subject, "新的安全提醒");
 	assert_non_null(strstr(m.text, "严重程度: 高"));
 	assert_non_null(strstr(m.text, "暴力"));
+	assert_non_null(strstr(m.text, "2026年11月20日"));
 	arena_release(&a);
 }
 
