@@ -30,6 +30,7 @@
 
 #include "core/account.h"
 #include "crypto/seal.h"
+#include "http/header.h"
 #include "http/http.h"
 #include "http/http_int.h"
 #include "store/store.h"
@@ -142,17 +143,6 @@ elapsed(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) +
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* Is the Content-Type header this media type (parameters allowed)? */
-static int
-media_is(const char *ct, const char *type)
-{
-	size_t n = strlen(type);
-
-	if (ct == NULL || strncasecmp(ct, type, n) != 0)
-		return 0;
-	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
 static const char *
@@ -328,7 +318,7 @@ check_body(struct http_req *r, struct http_resp *w, struct exchange *x)
 	if (r->method == HTTP_GET && x->body.len == 0)
 		return;
 	if (rt->kind == ROUTE_API && rt->body != NULL) {
-		if (x->body.len && !media_is(req_header(r, "Content-Type"),
+		if (x->body.len && !http_media_is(req_header(r, "Content-Type"),
 		    "application/json")) {
 			fail(r, w, 415, "Content-Type must be application/json",
 			    NULL);
@@ -347,7 +337,7 @@ check_body(struct http_req *r, struct http_resp *w, struct exchange *x)
 		return;
 	}
 	if (x->body.len) {
-		if (!media_is(req_header(r, "Content-Type"),
+		if (!http_media_is(req_header(r, "Content-Type"),
 		    "application/x-www-form-urlencoded")) {
 			fail(r, w, 415, "Content-Type must be "
 			    "application/x-www-form-urlencoded", NULL);
