@@ -44,7 +44,7 @@
 /* libmicrohttpd keeps the request line, the headers and its read buffer
  * in one pool per connection; headers past it are answered 431 by
  * libmicrohttpd itself, and we check LIMIT_HEADER_BYTES exactly. */
-#define CONN_MEMORY	(4 * (LIMIT_HEADER_BYTES + LIMIT_URL_BYTES))
+#define CONN_MEMORY	(3 * (LIMIT_HEADER_BYTES + LIMIT_URL_BYTES))
 #define RESP_BODY_CAP	BUF_CAP_LARGE
 /* A body without a Content-Length that passes LIMIT_BODY_BYTES is read
  * and dropped up to this much more, so the client can still get its 413;
