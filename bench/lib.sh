@@ -15,6 +15,7 @@ LOOKOUT_PID=""
 EXTRA_PIDS=""
 WRK_PID=""
 cleanup() {
+	rc=$?
 	[ -n "$WRK_PID" ] && kill "$WRK_PID" 2>/dev/null
 	[ -n "$LOOKOUT_PID" ] && kill "$LOOKOUT_PID" 2>/dev/null &&
 	    wait "$LOOKOUT_PID" 2>/dev/null
@@ -26,6 +27,8 @@ cleanup() {
 	else
 		rm -rf "$WORK"
 	fi
+	# The bench's own status, not that of the last kill or wait here.
+	exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

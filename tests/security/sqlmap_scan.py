@@ -153,32 +153,42 @@ def api_targets(ids):
     ]
 
 
+LINK = re.compile(r'href="?(/[^"\s>#?]*)')
+
+
 def web_targets(inst, clients):
-    """(role, page, action, fields) for every POST form of every page
-    linked from the role's home page (and the public pages)."""
+    """(role, page, action, fields) for every POST form of every page a
+    role reaches from its home page in two clicks (and of the public
+    pages)."""
     out, seen = [], set()
     for role, wc in clients.items():
-        pages = ["/login", "/register", "/help"] if role is None else \
+        todo = ["/login", "/register", "/help"] if role is None else \
             ["/home"]
-        if role is not None:
-            home = wc.get("/home")
-            pages += sorted(set(re.findall(r'href="(/[^"#?]*)"',
-                                           home.text)))
-        for page in pages:
-            resp = wc.get(page)
-            if resp.status != 200:
-                continue
-            for f in lt.forms(resp.text):
-                action = f.action or page
-                if (f.attrs.get("method", "get").lower() != "post" or
-                        action in ("/logout", "/me/delete") or
-                        not action.startswith("/")):
+        visited = set()
+        for depth in range(3):
+            nxt = []
+            for page in todo:
+                if page in visited or page.startswith("/static/") or \
+                        len(visited) >= 80:
                     continue
-                key = (role, action, tuple(n for n, _ in f.fields()))
-                if key in seen:
+                visited.add(page)
+                resp = wc.get(page)
+                if resp.status != 200:
                     continue
-                seen.add(key)
-                out.append((role, page, action, f.fields()))
+                if role is not None and depth < 2:
+                    nxt += LINK.findall(resp.text)
+                for f in lt.forms(resp.text):
+                    action = f.action or page
+                    if (f.attrs.get("method", "get").lower() != "post" or
+                            action in ("/logout", "/me/delete") or
+                            not action.startswith("/")):
+                        continue
+                    key = (role, action, tuple(n for n, _ in f.fields()))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append((role, page, action, f.fields()))
+            todo = nxt
     return out
 
 
@@ -190,7 +200,7 @@ def sqlmap(work, name, args):
            "--level", os.environ.get("SECURITY_LEVEL", "1"),
            "--risk", os.environ.get("SECURITY_RISK", "1"),
            "--dbms", "SQLite" if not lt.PG else "PostgreSQL",
-           "--time-sec", "2", "--threads", "4", "--timeout", "10",
+           "--time-sec", "2", "--timeout", "10",
            "--retries", "1", "--skip-waf", "-v", "1",
            # Refusals are answers too: keep testing through them.
            "--ignore-code", "400,401,403,404,409,413,415,422,429"] + args
@@ -228,7 +238,8 @@ def main():
         for roles, method, path, body in api_targets(ids):
             for role in roles:
                 args = ["-u", base + path, "--method", method,
-                        "-H", "Content-Type: application/json"]
+                        "-H", "Content-Type: application/json",
+                        "--threads", "4"]
                 if body is not None:
                     args += ["--data", lt.json.dumps(body)]
                 if role is not None:
@@ -252,12 +263,17 @@ def main():
                     "-H", f"Origin: {base}"]
             if cookie:
                 args += ["--cookie", cookie]
+            # sqlmap fetches a token per request, so one at a time.
             if any(n == "csrf" for n, _ in fields):
                 args += ["--csrf-token", "csrf", "--csrf-url", base + page]
+            else:
+                args += ["--threads", "4"]
             jobs.append((f"web {role or 'public'} POST {action} "
                          f"(form of {page})", args))
-        # Changing one's password last: the scan keeps its sessions.
-        jobs.sort(key=lambda j: "password" in j[0])
+        # What destroys what other targets use goes last: changing one's
+        # password (the sessions), deleting, withdrawing, closing.
+        jobs.sort(key=lambda j: any(w in j[0] for w in (
+            "password", "/delete", "/withdraw", "/close")))
         for name, args in jobs:
             if only and only not in name:
                 continue
