@@ -16,6 +16,8 @@ EXTRA_PIDS=""
 WRK_PID=""
 cleanup() {
 	rc=$?
+	# Whatever the processes' own exit statuses, clean up everything.
+	set +e
 	[ -n "$WRK_PID" ] && kill "$WRK_PID" 2>/dev/null
 	[ -n "$LOOKOUT_PID" ] && kill "$LOOKOUT_PID" 2>/dev/null &&
 	    wait "$LOOKOUT_PID" 2>/dev/null
