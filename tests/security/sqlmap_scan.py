@@ -15,8 +15,9 @@ target, against:
   csrf token (bound to the session, so it stays good; sqlmap does not
   test it).
 
-It exits 1 when sqlmap reports any injection point, and 2 when a scan
-could not run; the log of each run is in the work dir (printed at the
+It exits 1 when sqlmap reports any injection point, or when any of its
+requests was answered 500 (a malformed request must never cause one), and
+2 when a scan could not run; the log of each run is in the work dir (printed at the
 end when SECURITY_KEEP=1).
 
 Environment: LOOKOUT_BIN (the binary), SQLMAP (sqlmap), SECURITY_LEVEL
@@ -66,6 +67,9 @@ HELP = {"contact": {"method": "phone", "value": "+1 604 555 0199"},
         "needs": ["safety_planning"], "danger_now": False,
         "screening": {"forced": False, "id_or_money_held": False,
                       "under_18": False}}
+# A malformed request must never make the server fail: a 500 during a scan
+# is a finding too (a statement that broke on the input, at least).
+SERVER_ERROR = re.compile(r"500 \(Internal Server Error\) - \d+ times")
 FOUND = re.compile(r"identified the following injection point|"
                    r"parameter '[^']*' is vulnerable|"
                    r"might be injectable", re.I)
@@ -210,7 +214,7 @@ def sqlmap(work, name, args):
         p = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, timeout=1800)
     text = open(log, errors="replace").read()
-    hit = FOUND.search(text)
+    hit = FOUND.search(text) or SERVER_ERROR.search(text)
     if hit:
         print(f"FOUND  {name}: {hit.group(0)} (see {log})", flush=True)
         return True, p.returncode
@@ -232,7 +236,10 @@ def main():
     work = tempfile.mkdtemp(prefix="lookout-sqlmap-")
     found = broken = runs = 0
     regions = [("ca", "Canada"), ("ca-bc-van", "Vancouver", "ca")]
-    with lt.Instance(regions=regions, users=USERS) as inst:
+    # One account screens thousands of payloads: the per-account
+    # screening limit would answer most of them 429 unseen.
+    conf = "screen_per_minute = 1000000000\n"
+    with lt.Instance(regions=regions, users=USERS, conf=conf) as inst:
         tokens = {"member": inst.login("scan-member", PW),
                   "outreach": inst.login("scan-outreach", PW),
                   "liaison": inst.login("scan-liaison", PW),
