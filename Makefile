@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 300
 CMAKE	?= cmake
 
 .PHONY: all build run check check-pg check-e2e deps asan fuzz-build fuzz clean bench-screen \
-	valgrind
+	valgrind bench-soak bench-durable bench-rss bench-fanout security
 
 all: build
 
@@ -82,6 +82,25 @@ fuzz: deps fuzz-build
 # See docs/BENCHMARKS.md; BENCH_ALERTS=10000 makes a quick run.
 bench-screen:
 	@sh bench/screen
+
+# Each exits non-zero when its check fails (soak: errors, memory growth,
+# descriptor leaks; rss: a goal missed). SOAK_SECONDS=60 by default.
+bench-soak:
+	@sh bench/soak
+
+bench-durable:
+	@sh bench/durable
+
+bench-rss:
+	@sh bench/rss
+
+bench-fanout:
+	@sh bench/fanout
+
+# sqlmap against every form and API input of a throwaway instance, as
+# each role; fails on any injection point. Minutes, so not part of check.
+security: deps build
+	@LOOKOUT_BIN=$(CURDIR)/build/lookout python3 tests/security/sqlmap_scan.py
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench build-valgrind

@@ -13,10 +13,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -31,6 +33,44 @@
 #include "util/log.h"
 #include "util/buf.h"
 #include "util/banned.h"
+
+/*
+ * Start-up leaves memory a serving process does not need resident:
+ * - the heap freed after building the screening index and drawing the
+ *   sample sheet (sheet_prepare), which glibc keeps unless asked; some
+ *   30 MB of an idle server's RSS;
+ * - the pages of the font files read while drawing it (the CJK faces
+ *   alone are over 30 MB). Their mappings are read-only copies of files,
+ *   so dropping the pages loses nothing: a sheet printed later reads them
+ *   back from the page cache.
+ * Done before the sandbox goes in, while /proc can still be read.
+ */
+static void
+shed_startup_memory(void)
+{
+	char line[512], path[256], perms[8];
+	unsigned long lo, hi;
+	FILE *f;
+	size_t n;
+
+	malloc_trim(0);
+	if ((f = fopen("/proc/self/maps", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		path[0] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi,
+		    perms, path) < 3 || strcmp(perms, "r--p") != 0)
+			continue;
+		n = strlen(path);
+		if (strncmp(path, "/usr/share/fonts/", 17) != 0 || n < 4 ||
+		    (strcmp(path + n - 4, ".ttc") != 0 &&
+		    strcmp(path + n - 4, ".ttf") != 0 &&
+		    strcmp(path + n - 4, ".otf") != 0))
+			continue;
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fclose(f);
+}
 
 static const char usage[] =
     "usage: lookout serve --data DIR [--listen HOST:PORT] [--db URL]\n"
@@ -261,6 +301,7 @@ cmd_serve(int argc, char **argv)
 	/* The printed sheet: fontconfig's configuration and the fonts,
 	 * which the filter would keep it from reading later. */
 	sheet_prepare();
+	shed_startup_memory();
 
 	/* Every file, socket and thread the server uses is open: give up
 	 * root, then every other system call. */

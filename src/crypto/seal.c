@@ -2,6 +2,7 @@
  * seal.c: sealed columns, keyed hashes, password hashes and tokens.
  * Key loading and derivation live in keyfile.c.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "crypto/seal.h"
 #include "util/buf.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -176,17 +178,53 @@ hash_name(const struct keys *k, const char *name, uint8_t out[HASH_BYTES])
 	hash_keyed(k->name, name, strlen(name), out);
 }
 
+/*
+ * Each Argon2id run takes MEMLIMIT_INTERACTIVE (64 MiB) for its duration.
+ * Left alone, every HTTP worker thread signing someone in at once would
+ * hold that much, so a burst of sign-ins (good or bad passwords alike)
+ * could push the server towards the OOM killer. At most
+ * LIMIT_PWHASH_AT_ONCE run together; the rest wait their turn, which
+ * costs nothing in throughput since each run keeps one core busy.
+ */
+static pthread_mutex_t pwhash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pwhash_turn = PTHREAD_COND_INITIALIZER;
+static int pwhash_running;
+
+static void
+pwhash_enter(void)
+{
+	pthread_mutex_lock(&pwhash_lock);
+	while (pwhash_running >= LIMIT_PWHASH_AT_ONCE)
+		pthread_cond_wait(&pwhash_turn, &pwhash_lock);
+	pwhash_running++;
+	pthread_mutex_unlock(&pwhash_lock);
+}
+
+static void
+pwhash_leave(void)
+{
+	pthread_mutex_lock(&pwhash_lock);
+	pwhash_running--;
+	pthread_cond_signal(&pwhash_turn);
+	pthread_mutex_unlock(&pwhash_lock);
+}
+
 int
 password_hash(const char *pw, char *out, size_t outlen)
 {
+	int rc;
+
 	if (outlen < crypto_pwhash_STRBYTES) {
 		log_error("cannot hash password: output holds %zu bytes, "
 		    "needs %zu", outlen, (size_t)crypto_pwhash_STRBYTES);
 		return -1;
 	}
-	if (crypto_pwhash_str(out, pw, strlen(pw),
+	pwhash_enter();
+	rc = crypto_pwhash_str(out, pw, strlen(pw),
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	pwhash_leave();
+	if (rc != 0) {
 		log_error("cannot hash password: out of memory");
 		return -1;
 	}
@@ -196,9 +234,12 @@ password_hash(const char *pw, char *out, size_t outlen)
 int
 password_verify(const char *stored, const char *pw)
 {
-	if (crypto_pwhash_str_verify(stored, pw, strlen(pw)) != 0)
-		return -1;
-	return 0;
+	int rc;
+
+	pwhash_enter();
+	rc = crypto_pwhash_str_verify(stored, pw, strlen(pw));
+	pwhash_leave();
+	return rc != 0 ? -1 : 0;
 }
 
 static void

@@ -11,30 +11,12 @@
 
 #include "core/account.h"
 #include "crypto/seal.h"
+#include "http/header.h"
 #include "http/http.h"
 #include "http/http_int.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/banned.h"
-
-/* Is s shaped like a token of ours (TOKEN_CHARS of base64url)? Anything
- * else is refused before it reaches the store. */
-static int
-token_shape_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != TOKEN_CHARS)
-		return 0;
-	for (i = 0; i < TOKEN_CHARS; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return 1;
-}
 
 /* session_resolve() into r->auth; 0 when signed in, 1 when the token is
  * not (or no longer) good, else the status to answer. */
@@ -63,17 +45,10 @@ resolve(struct http_req *r, const char *token, const char *kind)
 static int
 auth_api(struct http_req *r)
 {
-	const char *h = req_header(r, "Authorization");
+	const char *h = http_bearer_token(req_header(r, "Authorization"));
 	int rc;
 
 	if (h == NULL)
-		return 0;
-	if (strncasecmp(h, "Bearer ", 7) != 0)
-		return 0;
-	h += 7;
-	while (*h == ' ')
-		h++;
-	if (!token_shape_ok(h))
 		return 0;
 	rc = resolve(r, h, "api");
 	return rc == 1 ? 0 : rc;
@@ -88,7 +63,7 @@ auth_web(struct http_req *r, struct http_resp *w)
 	int rc;
 
 	if (session != NULL) {
-		rc = token_shape_ok(session) ? resolve(r, session, "web") : 1;
+		rc = http_token_shape_ok(session) ? resolve(r, session, "web") : 1;
 		if (rc == 0) {
 			r->auth.web = 1;
 			csrf_token(&r->app->keys, session, r->csrf);
@@ -100,7 +75,7 @@ auth_web(struct http_req *r, struct http_resp *w)
 		resp_cookie(r, w, COOKIE_SESSION, "", 0);
 	}
 	pre = req_cookie(r, COOKIE_PRE);
-	if (!token_shape_ok(pre)) {
+	if (!http_token_shape_ok(pre)) {
 		token_new(fresh);
 		pre = arena_strdup(r->arena, fresh);
 		sodium_memzero(fresh, sizeof(fresh));

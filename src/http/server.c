@@ -30,6 +30,7 @@
 
 #include "core/account.h"
 #include "crypto/seal.h"
+#include "http/header.h"
 #include "http/http.h"
 #include "http/http_int.h"
 #include "store/store.h"
@@ -43,7 +44,7 @@
 /* libmicrohttpd keeps the request line, the headers and its read buffer
  * in one pool per connection; headers past it are answered 431 by
  * libmicrohttpd itself, and we check LIMIT_HEADER_BYTES exactly. */
-#define CONN_MEMORY	(4 * (LIMIT_HEADER_BYTES + LIMIT_URL_BYTES))
+#define CONN_MEMORY	(3 * (LIMIT_HEADER_BYTES + LIMIT_URL_BYTES))
 #define RESP_BODY_CAP	BUF_CAP_LARGE
 /* A body without a Content-Length that passes LIMIT_BODY_BYTES is read
  * and dropped up to this much more, so the client can still get its 413;
@@ -142,17 +143,6 @@ elapsed(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) +
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* Is the Content-Type header this media type (parameters allowed)? */
-static int
-media_is(const char *ct, const char *type)
-{
-	size_t n = strlen(type);
-
-	if (ct == NULL || strncasecmp(ct, type, n) != 0)
-		return 0;
-	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
 static const char *
@@ -328,7 +318,7 @@ check_body(struct http_req *r, struct http_resp *w, struct exchange *x)
 	if (r->method == HTTP_GET && x->body.len == 0)
 		return;
 	if (rt->kind == ROUTE_API && rt->body != NULL) {
-		if (x->body.len && !media_is(req_header(r, "Content-Type"),
+		if (x->body.len && !http_media_is(req_header(r, "Content-Type"),
 		    "application/json")) {
 			fail(r, w, 415, "Content-Type must be application/json",
 			    NULL);
@@ -347,7 +337,7 @@ check_body(struct http_req *r, struct http_resp *w, struct exchange *x)
 		return;
 	}
 	if (x->body.len) {
-		if (!media_is(req_header(r, "Content-Type"),
+		if (!http_media_is(req_header(r, "Content-Type"),
 		    "application/x-www-form-urlencoded")) {
 			fail(r, w, 415, "Content-Type must be "
 			    "application/x-www-form-urlencoded", NULL);

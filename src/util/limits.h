@@ -26,6 +26,7 @@
 #define LIMIT_CONNECTIONS	1024		/* concurrent HTTP connections */
 #define LIMIT_CONN_TIMEOUT	30		/* seconds idle before close */
 #define LIMIT_THREADS		8		/* HTTP worker threads */
+#define LIMIT_PWHASH_AT_ONCE	2		/* Argon2id runs at a time, 64 MiB each */
 #define LIMIT_LOGIN_PER_MIN	10		/* failed logins, per account or address */
 #define LIMIT_SCREEN_PER_MIN	30		/* screens per account per minute */
 #define LIMIT_HELP_PER_MIN	10		/* help requests per client per minute */

@@ -30,6 +30,7 @@
 #include "core/account.h"
 #include "core/app.h"
 #include "crypto/seal.h"
+#include "http/header.h"
 #include "http/http.h"
 #include "http/http_int.h"
 #include "util/arena.h"
@@ -1526,6 +1527,30 @@ test_server_big_headers(void **state)
 	reply_free(&r);
 	buf_release(&b);
 
+	/* Headers and target both just under their limits: libmicrohttpd's
+	 * pool per connection (CONN_MEMORY) holds them and the response
+	 * headers, and the request reaches us (400: pad is not a known
+	 * query parameter). */
+	buf_reset(&b);
+	buf_adds(&b, "X-Big: ");
+	while (b.len < LIMIT_HEADER_BYTES - 300)
+		buf_addch(&b, 'a');
+	buf_adds(&b, "\r\n");
+	{
+		struct buf u;
+
+		buf_init(&u, BUF_CAP_PAGE);
+		buf_adds(&u, "/api/t/ok?pad=");
+		while (u.len < LIMIT_URL_BYTES - 10)
+			buf_addch(&u, 'a');
+		request(&r, "GET", u.buf, b.buf, NULL);
+		buf_release(&u);
+	}
+	assert_true(r.status == 200 || r.status == 400);
+	check_security_headers(&r);
+	reply_free(&r);
+	buf_release(&b);
+
 	request(&r, "GET", "/healthz", NULL, NULL);
 	assert_int_equal(r.status, 200);
 	reply_free(&r);
@@ -1549,6 +1574,54 @@ test_server_keepalive(void **state)
 
 /* gzip.c: which clients get gzip, which types, and that it inflates back
  * to the same bytes. */
+/* The header values read by http/header.c (fuzzed by fuzz_header and
+ * fuzz_cookie): what is accepted, and where the token starts. */
+static void
+test_header_values(void **state)
+{
+	static const char tok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_01234";
+	char v[128];
+	const char *t;
+
+	assert_int_equal(strlen(tok), TOKEN_CHARS);
+	assert_true(http_media_is("application/json", "application/json"));
+	assert_true(http_media_is("Application/JSON; charset=utf-8",
+	    "application/json"));
+	assert_false(http_media_is("application/jsonp", "application/json"));
+	assert_false(http_media_is("application/jso", "application/json"));
+	assert_false(http_media_is("", "application/json"));
+	assert_false(http_media_is(NULL, "application/json"));
+
+	assert_true(http_token_shape_ok(tok));
+	assert_false(http_token_shape_ok(NULL));
+	assert_false(http_token_shape_ok(""));
+	snprintf(v, sizeof(v), "%sA", tok);
+	assert_false(http_token_shape_ok(v));		/* one too long */
+	snprintf(v, sizeof(v), "%.*s", TOKEN_CHARS - 1, tok);
+	assert_false(http_token_shape_ok(v));		/* one too short */
+	snprintf(v, sizeof(v), "%.*s+", TOKEN_CHARS - 1, tok);
+	assert_false(http_token_shape_ok(v));		/* not base64url */
+
+	snprintf(v, sizeof(v), "Bearer %s", tok);
+	t = http_bearer_token(v);
+	assert_non_null(t);
+	assert_ptr_equal(t, v + 7);
+	snprintf(v, sizeof(v), "bEaReR    %s", tok);
+	t = http_bearer_token(v);
+	assert_non_null(t);
+	assert_string_equal(t, tok);
+	snprintf(v, sizeof(v), "Basic %s", tok);
+	assert_null(http_bearer_token(v));
+	snprintf(v, sizeof(v), "Bearer %s ", tok);
+	assert_null(http_bearer_token(v));		/* trailing space */
+	snprintf(v, sizeof(v), "Bearer\t%s", tok);
+	assert_null(http_bearer_token(v));
+	assert_null(http_bearer_token("Bearer "));
+	assert_null(http_bearer_token("Bearer"));
+	assert_null(http_bearer_token(""));
+	assert_null(http_bearer_token(NULL));
+}
+
 static void
 test_gzip(void **state)
 {
@@ -1632,6 +1705,7 @@ main(void)
 		cmocka_unit_test(test_limits_shared),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_header_values),
 	};
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_server_port_in_use),
