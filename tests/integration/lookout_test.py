@@ -794,6 +794,28 @@ class Instance:
 
 # -- the web client ------------------------------------------------------
 
+class Node(Instance):
+    """Another `lookout serve` on the same database and key as inst (a
+    node of a multi-node deployment, PostgreSQL only): a data dir of its
+    own holding copies of inst's lookout.conf and lookout.key, as an
+    operator would install them (docs/multinode.md).
+
+    with Instance(...) as a, Node(a) as b: ...
+    """
+
+    def __init__(self, of, start=True, env=None):
+        super().__init__(start=start, env=env)
+        self.of = of
+
+    def setup(self):
+        assert PG, "a second node needs PostgreSQL (LOOKOUT_TEST_PG=1)"
+        os.mkdir(self.data, 0o700)
+        for name in ("lookout.conf", "lookout.key"):
+            shutil.copy2(os.path.join(self.of.data, name),
+                         os.path.join(self.data, name))
+        self.db_url = self.of.db_url
+
+
 class Html(HTMLParser):
     """A parsed page: its start tags in order, with attributes (quoted or
     not, entities decoded), its scripts and its visible text."""
