@@ -36,9 +36,12 @@ fuzz-build: build-fuzz/Makefile
 run: deps build
 	@sh scripts/demo.sh build/lookout demo
 
+# The integration suite runs twice in the plain build: on SQLite, and
+# (label pg) on a throwaway PostgreSQL cluster per test file, one ctest
+# run so that both keep the cores busy. The sanitizer pass is SQLite's.
 check: deps build asan fuzz-build
-	@echo "== unit and integration tests =="
-	@cd build && ctest -j$(JOBS) --output-on-failure -LE "pg|e2e"
+	@echo "== unit and integration tests, on SQLite and PostgreSQL =="
+	@cd build && ctest -j$(JOBS) --output-on-failure -LE e2e
 	@echo "== the same tests under ASan and UBSan =="
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -65,8 +68,8 @@ valgrind: deps build-valgrind/Makefile
 			{ fail=1; tail -n 60 $$t.valgrind.log; }; \
 	done; exit $$fail
 
-# The integration suite again on a throwaway PostgreSQL cluster, and the
-# browser journeys in Chromium.
+# The PostgreSQL half of check on its own, and the browser journeys in
+# Chromium.
 check-pg: deps build
 	@cd build && ctest -j$(JOBS) --output-on-failure -L pg
 

@@ -235,7 +235,8 @@ cmd_serve(int argc, char **argv)
 	 * another node publishes meanwhile is not missed. */
 	if (screen_follow_open(&app) == -1) {
 		cli_error("cannot listen to the database for other nodes' "
-		    "alerts");
+		    "alerts (is postgresql up, and does it allow one more "
+		    "connection?)");
 		goto out;
 	}
 	{
