@@ -37,8 +37,9 @@ run: deps build
 	@sh scripts/demo.sh build/lookout demo
 
 # The integration suite runs twice in the plain build: on SQLite, and
-# (label pg) on a throwaway PostgreSQL cluster per test file, one ctest
-# run so that both keep the cores busy. The sanitizer pass is SQLite's.
+# (label pg) on a throwaway PostgreSQL cluster the test files share, in
+# one ctest run so that both keep the cores busy. The sanitizer pass is
+# SQLite's.
 check: deps build asan fuzz-build
 	@echo "== unit and integration tests, on SQLite and PostgreSQL =="
 	@cd build && ctest -j$(JOBS) --output-on-failure -LE e2e

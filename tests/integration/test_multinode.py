@@ -24,6 +24,9 @@ import lookout_test
 from lookout_test import (ADMIN_NAME, ADMIN_PASSWORD, Instance, Node,
                           SmtpSink)
 
+# It restarts its PostgreSQL cluster and changes its roles.
+lookout_test.own_pg_cluster()
+
 REGIONS = [("ca", "Canada"), ("ca-bc", "British Columbia", "ca"),
            ("ca-bc-van", "Vancouver", "ca-bc")]
 PW = "a long enough password"
