@@ -36,9 +36,13 @@ fuzz-build: build-fuzz/Makefile
 run: deps build
 	@sh scripts/demo.sh build/lookout demo
 
+# The integration suite runs twice in the plain build: on SQLite, and
+# (label pg) on a throwaway PostgreSQL cluster the test files share, in
+# one ctest run with the browser journeys (label e2e) so that all keep
+# the cores busy. The sanitizer pass is SQLite's, without a browser.
 check: deps build asan fuzz-build
-	@echo "== unit, integration and browser tests =="
-	@cd build && ctest -j$(JOBS) --output-on-failure -LE pg
+	@echo "== unit, integration and browser tests, on SQLite and PostgreSQL =="
+	@cd build && ctest -j$(JOBS) --output-on-failure
 	@echo "== the same tests under ASan and UBSan =="
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -65,8 +69,8 @@ valgrind: deps build-valgrind/Makefile
 			{ fail=1; tail -n 60 $$t.valgrind.log; }; \
 	done; exit $$fail
 
-# The integration suite again on a throwaway PostgreSQL cluster, and the
-# browser journeys in Chromium.
+# The PostgreSQL half of check on its own, and the browser journeys in
+# Chromium.
 check-pg: deps build
 	@cd build && ctest -j$(JOBS) --output-on-failure -L pg
 

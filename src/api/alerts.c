@@ -80,6 +80,20 @@ api_alert_attach(struct http_req *r, struct http_resp *w)
 }
 
 int
+api_alert_withdraw(struct http_req *r, struct http_resp *w)
+{
+	int64_t id = req_param_id(r, 0);
+	int rc;
+
+	if (id <= 0)
+		return api_report_error(w, REPORT_NOTFOUND, NULL);
+	if ((rc = alert_withdraw(r->app, r->store, &r->auth, id)) != 0)
+		return api_report_error(w, rc, NULL);
+	return resp_json(w, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id,
+	    "status", "withdrawn"));
+}
+
+int
 api_alert_list(struct http_req *r, struct http_resp *w)
 {
 	struct report_err err;

@@ -78,6 +78,7 @@ int	api_alert_publish(struct http_req *, struct http_resp *);
 int	api_alert_none(struct http_req *, struct http_resp *);
 int	api_alert_attach(struct http_req *, struct http_resp *);
 int	api_alert_list(struct http_req *, struct http_resp *);
+int	api_alert_withdraw(struct http_req *, struct http_resp *);
 int	api_feed_token_new(struct http_req *, struct http_resp *);
 int	api_feed_token_revoke(struct http_req *, struct http_resp *);
 

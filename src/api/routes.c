@@ -278,6 +278,8 @@ const struct route api_routes[] = {
 	    NULL, NULL, api_case_from_report, "report_case" },
 	{ HTTP_GET, "/api/v1/alerts", ROUTE_API, ROLES_REPORT, alerts_query,
 	    NULL, api_alert_list, "alerts" },
+	{ HTTP_POST, "/api/v1/alerts/{id}/withdraw", ROUTE_API, ROLES_STAFF,
+	    NULL, NULL, api_alert_withdraw, "alert_withdraw" },
 	{ HTTP_POST, "/api/v1/screen", ROUTE_API, ROLES_REPORT, NULL,
 	    screen_body, api_screen, "screen" },
 	{ HTTP_POST, "/api/v1/me/feed-token", ROUTE_API, ROLE_MEMBER, NULL,

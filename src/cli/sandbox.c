@@ -124,8 +124,11 @@ static const struct syscall allowed[] = {
  * above for libmicrohttpd anyway), the account's
  * ids and Kerberos' configuration directory (getdents64) for its
  * defaults, /etc/hosts read with lseek, and DNS queries, which glibc
- * sends two at once (sendmmsg). Found as sandbox.c's header says, with
- * tests/integration/test_pg_reconnect.py.
+ * sends two at once (sendmmsg). The listener that follows other nodes
+ * (a thread started before the filter) needs nothing more: poll on its
+ * connection and on its stop pipe (read), and the same reconnection.
+ * Found as sandbox.c's header says, with
+ * tests/integration/test_pg_reconnect.py and test_multinode.py.
  */
 static const struct syscall db_client[] = {
 	SYS(poll), SYS(connect), SYS(getuid), SYS(geteuid),

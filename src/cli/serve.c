@@ -271,6 +271,14 @@ cmd_serve(int argc, char **argv)
 	if (cert_path != NULL ||
 	    strncmp(app.cfg.public_url, "https://", 8) == 0)
 		app.cfg.tls = 1;
+	/* Listening starts before the index is built, so that an alert
+	 * another node publishes meanwhile is not missed. */
+	if (screen_follow_open(&app) == -1) {
+		cli_error("cannot listen to the database for other nodes' "
+		    "alerts (is postgresql up, and does it allow one more "
+		    "connection?)");
+		goto out;
+	}
 	{
 		struct store *s = store_acquire(app.pool);
 
@@ -296,6 +304,8 @@ cmd_serve(int argc, char **argv)
 	if (srv == NULL)
 		goto out;
 	if ((purger = purger_start(&app)) == NULL)
+		goto out;
+	if (screen_follow_start() == -1)
 		goto out;
 
 	/* The printed sheet: fontconfig's configuration and the fonts,
@@ -334,6 +344,7 @@ out:
 	if (srv != NULL)
 		http_server_stop(srv);
 	outbox_sender_stop(sender);
+	screen_follow_stop();
 	screen_index_free();
 	app_close(&app);
 	buf_release(&cert);

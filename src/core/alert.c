@@ -59,6 +59,7 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
     struct report_err *err)
 {
 	char (*norm)[IDENT_NORM_MAX];
+	enum ident_kind *kinds;
 	int64_t region_ids[LIMIT_LIST_ITEMS];
 	struct store_report r;
 	struct store_alert al;
@@ -73,6 +74,7 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 	arena_init(&a);
 	buf_init(&val, BUF_CAP_SMALL);
 	norm = arena_alloc(&a, sizeof(*norm) * (in->nidents + 1));
+	kinds = arena_alloc(&a, sizeof(*kinds) * (in->nidents + 1));
 	if (in->summary == NULL || *in->summary == '\0') {
 		rc = loop_invalid(err, "summary", "write a summary");
 		goto out;
@@ -167,8 +169,8 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 		goto out;
 	outbox_committed(queued);
 	for (i = 0; i < in->nidents; i++)
-		screen_index_add(ident_kind_parse(in->idents[i].kind), norm[i],
-		    al.id);
+		kinds[i] = ident_kind_parse(in->idents[i].kind);
+	screen_index_add(al.id, kinds, norm, in->nidents);
 	*alert_id = al.id;
 	goto out;
 fail:
@@ -252,6 +254,43 @@ report_attach(struct app *app, struct store *s, const struct auth *who,
 	    obj, detail))) != 0)
 		goto fail;
 	rc = loop_rc(store_commit(s));
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+int
+alert_withdraw(struct app *app, struct store *s, const struct auth *who,
+    int64_t alert_id)
+{
+	struct store_alert al;
+	struct arena a;
+	char obj[64];
+	int rc;
+
+	if (!loop_is_staff(who))
+		return REPORT_NOTFOUND;
+	arena_init(&a);
+	if ((rc = loop_rc(store_begin(s))) != 0)
+		goto out;
+	if ((rc = loop_rc(store_alert_get(s, &a, alert_id, &al))) != 0)
+		goto fail;
+	if (al.org_id != who->org_id) {
+		rc = REPORT_NOTFOUND;
+		goto fail;
+	}
+	if ((rc = loop_rc(store_alert_withdraw(s, al.id))) != 0)
+		goto fail;
+	snprintf(obj, sizeof(obj), "alert:%lld", (long long)al.id);
+	if ((rc = loop_rc(audit_log(app, s, who->user_id, "alert.withdraw",
+	    obj, ""))) != 0)
+		goto fail;
+	if ((rc = loop_rc(store_commit(s))) != 0)
+		goto out;
+	screen_index_remove(al.id);
 	goto out;
 fail:
 	store_rollback(s);

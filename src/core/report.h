@@ -252,5 +252,21 @@ int	screen(struct app *app, struct store *s, struct arena *a,
  * screen_index_free(). */
 int	screen_index_build(struct app *app, struct store *s);
 void	screen_index_free(void);
+/*
+ * Following other nodes (PostgreSQL): screen_follow_open() starts
+ * listening for alerts published and withdrawn anywhere, before the
+ * index is built so that none committed meanwhile is missed;
+ * screen_follow_start() starts the thread that applies them (after
+ * fork, before the sandbox); screen_follow_stop() ends it. On SQLite
+ * they do nothing. -1 on failure, logged.
+ */
+int	screen_follow_open(struct app *app);
+int	screen_follow_start(void);
+void	screen_follow_stop(void);
+
+/* Withdraw an alert (staff of its organisation): it leaves screening
+ * answers, feeds and lists at once, on every node. Again is no error. */
+int	alert_withdraw(struct app *app, struct store *s,
+	    const struct auth *who, int64_t alert_id);
 
 #endif

@@ -4,9 +4,10 @@
  * Whole identifiers are looked up by keyed hash in the store. Partial
  * ones ("***-0142", "AB?12?") cannot be hashed, so they are matched
  * against an in-memory index of every active alert's identifiers, opened
- * from their sealed values once at start-up and extended as alerts are
- * published. The index lives only in this process's memory and is wiped
- * when it is freed.
+ * from their sealed values once at start-up and kept in step as alerts
+ * are published and withdrawn, here or, on PostgreSQL, on any other node
+ * (through the store's listener, docs/multinode.md). The index lives
+ * only in this process's memory and is wiped when it is freed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -36,7 +37,8 @@ struct entry {
  * own bucket, so it looks at about one in ten thousand phones instead of
  * every entry (bench/screen, docs/BENCHMARKS.md). A bucket lists entry
  * positions in increasing order, so the answer is the full scan's. Entries
- * are only ever appended; removing one would have to renumber buckets.
+ * are only ever appended: a withdrawn alert's entries stay in place as
+ * tombstones (kind 0, value wiped), so no bucket is renumbered.
  */
 #define SUFFIX_BUCKETS	10000
 
@@ -45,13 +47,27 @@ struct bucket {
 	size_t	 n, alloc;
 };
 
-static struct {
-	pthread_rwlock_t lock;
+struct index {
 	struct entry	*e;
 	size_t		 n, alloc;
 	struct bucket	*sfx;		/* SUFFIX_BUCKETS of them, or NULL */
 	size_t		 stray;		/* phones in no bucket */
-} idx = { PTHREAD_RWLOCK_INITIALIZER, NULL, 0, 0, NULL, 0 };
+};
+
+/*
+ * lock guards the index's contents. follow orders the changes that keep
+ * it in step with the database: a build, the identifiers of a published
+ * alert (here or on another node) and a withdrawal, so that a rebuild
+ * cannot swallow an alert added meanwhile and one alert is not added
+ * twice. Whoever takes follow holds any store connection it needs
+ * already (and takes no other), so it cannot starve the pool.
+ */
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t follow = PTHREAD_MUTEX_INITIALIZER;
+static struct index idx;
+
+/* Changes from other nodes, on PostgreSQL. */
+static struct store_listener *listener;
 
 /* The bucket of a value's or a pattern's last four characters, or -1
  * when they are not four digits. */
@@ -80,7 +96,7 @@ bucket_wipe(struct bucket *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Caller holds the write lock. */
+/* Caller holds the write lock (or owns x alone). */
 static void
 bucket_add(struct bucket *b, size_t pos)
 {
@@ -100,70 +116,138 @@ bucket_add(struct bucket *b, size_t pos)
 	b->at[b->n++] = pos;
 }
 
-/* Caller holds the write lock. */
+/* Caller holds the write lock (or owns x alone). */
 static void
-add_locked(enum ident_kind kind, const char *norm, int64_t alert_id)
+add_to(struct index *x, enum ident_kind kind, const char *norm,
+    int64_t alert_id)
 {
 	int key;
 
-	if (idx.n == idx.alloc) {
-		idx.alloc = idx.alloc ? st_mult(idx.alloc, 2) : 1024;
-		idx.e = xrealloc(idx.e, st_mult(idx.alloc, sizeof(*idx.e)));
+	if (x->n == x->alloc) {
+		x->alloc = x->alloc ? st_mult(x->alloc, 2) : 1024;
+		x->e = xrealloc(x->e, st_mult(x->alloc, sizeof(*x->e)));
 	}
-	idx.e[idx.n].alert_id = alert_id;
-	idx.e[idx.n].kind = kind;
-	idx.e[idx.n].value = xstrdup(norm);
+	x->e[x->n].alert_id = alert_id;
+	x->e[x->n].kind = kind;
+	x->e[x->n].value = xstrdup(norm);
 	if (kind == IDENT_PHONE) {
 		/* A normalised phone ends in digits (E.164); one that does
 		 * not would be missed by the buckets, so it turns them off. */
 		if ((key = suffix_key(norm)) < 0) {
-			idx.stray++;
+			x->stray++;
 		} else {
-			if (idx.sfx == NULL)
-				idx.sfx = xcalloc(SUFFIX_BUCKETS,
-				    sizeof(*idx.sfx));
-			bucket_add(&idx.sfx[key], idx.n);
+			if (x->sfx == NULL)
+				x->sfx = xcalloc(SUFFIX_BUCKETS,
+				    sizeof(*x->sfx));
+			bucket_add(&x->sfx[key], x->n);
 		}
 	}
-	idx.n++;
+	x->n++;
+}
+
+static void
+index_release(struct index *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->e[i].value == NULL)
+			continue;
+		sodium_memzero(x->e[i].value, strlen(x->e[i].value));
+		free(x->e[i].value);
+	}
+	free(x->e);
+	if (x->sfx != NULL) {
+		for (i = 0; i < SUFFIX_BUCKETS; i++)
+			bucket_wipe(&x->sfx[i]);
+		free(x->sfx);
+	}
+	memset(x, 0, sizeof(*x));
+}
+
+/* Whether the live index holds an entry of alert_id; caller holds
+ * follow. */
+static int
+has_alert(int64_t alert_id)
+{
+	size_t i;
+	int found = 0;
+
+	pthread_rwlock_rdlock(&lock);
+	for (i = idx.n; i-- > 0 && !found;)
+		found = idx.e[i].alert_id == alert_id && idx.e[i].kind != 0;
+	pthread_rwlock_unlock(&lock);
+	return found;
+}
+
+static int
+indexed_kind(enum ident_kind kind)
+{
+	/* Only phones and plates have partial forms worth indexing. */
+	return kind == IDENT_PHONE || kind == IDENT_PLATE;
 }
 
 void
-screen_index_add(enum ident_kind kind, const char *norm, int64_t alert_id)
+screen_index_add(int64_t alert_id, const enum ident_kind *kinds,
+    char (*norm)[IDENT_NORM_MAX], size_t n)
 {
-	/* Only phones and plates have partial forms worth indexing. */
-	if (kind != IDENT_PHONE && kind != IDENT_PLATE)
-		return;
-	pthread_rwlock_wrlock(&idx.lock);
-	add_locked(kind, norm, alert_id);
-	pthread_rwlock_unlock(&idx.lock);
+	size_t i;
+
+	pthread_mutex_lock(&follow);
+	/* The listener may have added it from the database already. */
+	if (!has_alert(alert_id)) {
+		pthread_rwlock_wrlock(&lock);
+		for (i = 0; i < n; i++)
+			if (indexed_kind(kinds[i]))
+				add_to(&idx, kinds[i], norm[i], alert_id);
+		pthread_rwlock_unlock(&lock);
+	}
+	pthread_mutex_unlock(&follow);
+}
+
+/* Turn alert_id's entries into tombstones; caller holds follow. */
+static void
+remove_alert(int64_t alert_id)
+{
+	struct entry *e;
+	size_t i;
+
+	pthread_rwlock_wrlock(&lock);
+	for (i = 0; i < idx.n; i++) {
+		e = &idx.e[i];
+		if (e->alert_id != alert_id || e->kind == 0)
+			continue;
+		if (e->kind == IDENT_PHONE && suffix_key(e->value) < 0)
+			idx.stray--;
+		sodium_memzero(e->value, strlen(e->value));
+		free(e->value);
+		e->value = NULL;
+		e->kind = 0;
+	}
+	pthread_rwlock_unlock(&lock);
+}
+
+void
+screen_index_remove(int64_t alert_id)
+{
+	pthread_mutex_lock(&follow);
+	remove_alert(alert_id);
+	pthread_mutex_unlock(&follow);
 }
 
 void
 screen_index_free(void)
 {
-	size_t i;
-
-	pthread_rwlock_wrlock(&idx.lock);
-	for (i = 0; i < idx.n; i++) {
-		sodium_memzero(idx.e[i].value, strlen(idx.e[i].value));
-		free(idx.e[i].value);
-	}
-	free(idx.e);
-	idx.e = NULL;
-	idx.n = idx.alloc = 0;
-	if (idx.sfx != NULL) {
-		for (i = 0; i < SUFFIX_BUCKETS; i++)
-			bucket_wipe(&idx.sfx[i]);
-		free(idx.sfx);
-		idx.sfx = NULL;
-	}
-	idx.stray = 0;
-	pthread_rwlock_unlock(&idx.lock);
+	pthread_mutex_lock(&follow);
+	pthread_rwlock_wrlock(&lock);
+	index_release(&idx);
+	pthread_rwlock_unlock(&lock);
+	pthread_mutex_unlock(&follow);
 }
 
 struct build {
 	struct app	*app;
+	struct index	*into;
 	size_t		 count;
 	int		 failed;
 };
@@ -175,7 +259,7 @@ build_one(const struct store_ident *si, void *arg)
 	enum ident_kind k = ident_kind_parse(si->kind);
 	struct buf v;
 
-	if (k != IDENT_PHONE && k != IDENT_PLATE)
+	if (!indexed_kind(k))
 		return 0;
 	buf_init(&v, IDENT_NORM_MAX);
 	if (seal_open(&b->app->keys, "alert_idents", "value",
@@ -183,32 +267,129 @@ build_one(const struct store_ident *si, void *arg)
 	    si->value_sealed_len, &v) == -1) {
 		b->failed++;
 	} else {
-		add_locked(k, v.buf, si->owner_id);
+		add_to(b->into, k, v.buf, si->owner_id);
 		b->count++;
 	}
 	buf_wipe(&v);
 	return 0;
 }
 
-int
-screen_index_build(struct app *app, struct store *s)
+/*
+ * Build a whole new index from the database and put it in place of the
+ * live one, which screens go on using until then. Caller holds follow.
+ */
+static int
+rebuild(struct app *app, struct store *s, const char *why)
 {
-	struct build b = { app, 0, 0 };
+	struct index fresh;
+	struct build b = { app, &fresh, 0, 0 };
 	char detail[64];
 	int rc;
 
-	screen_index_free();
-	pthread_rwlock_wrlock(&idx.lock);
-	rc = store_alert_idents_each(s, build_one, &b);
-	pthread_rwlock_unlock(&idx.lock);
-	if (rc != 0)
+	memset(&fresh, 0, sizeof(fresh));
+	if ((rc = store_alert_idents_each(s, build_one, &b)) != 0) {
+		index_release(&fresh);
 		return loop_rc(rc);
+	}
+	pthread_rwlock_wrlock(&lock);
+	index_release(&idx);
+	idx = fresh;
+	pthread_rwlock_unlock(&lock);
 	if (b.failed)
 		log_error("screening index: %d identifiers do not open "
 		    "(wrong key or tampered data)", b.failed);
-	snprintf(detail, sizeof(detail), "%zu identifiers", b.count);
+	snprintf(detail, sizeof(detail), "%zu identifiers%s", b.count, why);
 	log_info("screening index: %s", detail);
 	return loop_rc(audit_log(app, s, 0, "screen.index", "", detail));
+}
+
+int
+screen_index_build(struct app *app, struct store *s)
+{
+	int rc;
+
+	pthread_mutex_lock(&follow);
+	rc = rebuild(app, s, "");
+	pthread_mutex_unlock(&follow);
+	return rc;
+}
+
+/*
+ * Another node (or this one) published or withdrew an alert, or the
+ * listener's connection came back: bring the index in step. Runs on the
+ * listener's thread; non-zero asks it for a resync later.
+ */
+static int
+follow_event(enum store_event ev, int64_t id, void *arg)
+{
+	struct app *app = arg;
+	struct index one;
+	struct build b = { app, &one, 0, 0 };
+	struct store *s;
+	char obj[64];
+	size_t i;
+	int rc = 0;
+
+	if (ev == STORE_EVENT_ALERT_WITHDRAWN) {
+		screen_index_remove(id);
+		return 0;
+	}
+	memset(&one, 0, sizeof(one));
+	s = store_acquire(app->pool);
+	pthread_mutex_lock(&follow);
+	if (ev == STORE_EVENT_RESYNC) {
+		rc = rebuild(app, s, " (resynchronised)");
+	} else if (!has_alert(id)) {
+		/* Published elsewhere: its identifiers are sealed in the
+		 * database (or there is nothing to add, if it has no phone
+		 * or plate, or was withdrawn since). */
+		rc = store_alert_idents_of(s, id, build_one, &b);
+		if (rc == 0 && b.count > 0) {
+			pthread_rwlock_wrlock(&lock);
+			for (i = 0; i < one.n; i++)
+				add_to(&idx, one.e[i].kind, one.e[i].value,
+				    id);
+			pthread_rwlock_unlock(&lock);
+			snprintf(obj, sizeof(obj), "alert:%lld",
+			    (long long)id);
+			rc = audit_log(app, s, 0, "screen.follow", obj, "");
+		}
+		rc = loop_rc(rc);
+		index_release(&one);
+	}
+	pthread_mutex_unlock(&follow);
+	store_release(app->pool, s);
+	if (rc != 0)
+		log_warn("screening index: cannot follow %s; will "
+		    "resynchronise", ev == STORE_EVENT_RESYNC ?
+		    "the database" : "a new alert");
+	return rc;
+}
+
+int
+screen_follow_open(struct app *app)
+{
+	char err[256];
+
+	if (store_listener_open(app->cfg.db, follow_event, app, &listener,
+	    err, sizeof(err)) != 0) {
+		log_error("screening index: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+screen_follow_start(void)
+{
+	return store_listener_start(listener) != 0 ? -1 : 0;
+}
+
+void
+screen_follow_stop(void)
+{
+	store_listener_close(listener);
+	listener = NULL;
 }
 
 /* Alert ids in the index matching the pattern, without repeats. */
@@ -221,7 +402,7 @@ index_match(struct arena *a, enum ident_kind kind, const char *pattern,
 	size_t n = 0, alloc = 0, i, j, k, count;
 	int key;
 
-	pthread_rwlock_rdlock(&idx.lock);
+	pthread_rwlock_rdlock(&lock);
 	count = idx.n;
 	if (kind == IDENT_PHONE && pattern[0] == '*' && idx.stray == 0 &&
 	    (key = suffix_key(pattern)) >= 0) {
@@ -252,7 +433,7 @@ index_match(struct arena *a, enum ident_kind kind, const char *pattern,
 		}
 		ids[n++] = idx.e[i].alert_id;
 	}
-	pthread_rwlock_unlock(&idx.lock);
+	pthread_rwlock_unlock(&lock);
 	*out = ids;
 	return n;
 }

@@ -53,7 +53,11 @@ store_alert_insert(struct store *s, const struct store_alert *al)
 	db_bind_text(st, 6, str(al->issued_on));
 	db_bind_text(st, 7, str(al->status));
 	db_bind_int(st, 8, al->created_at);
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	/* Other nodes hear of it when it commits, identifiers and all. */
+	if (strcmp(str(al->status), "active") == 0)
+		rc = store_emit(s, STORE_EVENT_ALERT_PUBLISHED, al->id);
 out:
 	db_finalize(st);
 	return rc;
@@ -417,8 +421,8 @@ out:
 	return rc;
 }
 
-int
-store_alert_idents_each(struct store *s,
+static int
+idents_walk(struct store *s, int64_t alert_id,
     int (*fn)(const struct store_ident *, void *), void *arg)
 {
 	struct db_stmt *st = NULL;
@@ -430,12 +434,22 @@ store_alert_idents_each(struct store *s,
 	 * identifiers are walked in constant memory. No ORDER BY: sorting
 	 * would make the database gather every row before the first. */
 	arena_init(&scratch);
-	rc = store_stmt_prepare(s, "SELECT ai.alert_id, ai.seq, ai.kind, "
-	    "ai.hash, ai.value_sealed "
-	    "FROM alert_idents ai JOIN alerts a ON a.id = ai.alert_id "
-	    "WHERE a.status = 'active' AND ai.value_sealed IS NOT NULL", &st);
+	if (alert_id == 0)
+		rc = store_stmt_prepare(s, "SELECT ai.alert_id, ai.seq, "
+		    "ai.kind, ai.hash, ai.value_sealed "
+		    "FROM alert_idents ai JOIN alerts a ON a.id = ai.alert_id "
+		    "WHERE a.status = 'active' "
+		    "AND ai.value_sealed IS NOT NULL", &st);
+	else
+		rc = store_stmt_prepare(s, "SELECT ai.alert_id, ai.seq, "
+		    "ai.kind, ai.hash, ai.value_sealed "
+		    "FROM alert_idents ai JOIN alerts a ON a.id = ai.alert_id "
+		    "WHERE a.id = $1 AND a.status = 'active' "
+		    "AND ai.value_sealed IS NOT NULL", &st);
 	if (rc != 0)
 		goto out;
+	if (alert_id != 0)
+		db_bind_int(st, 1, alert_id);
 	while ((rc = store_stmt_step(s, st)) == 1) {
 		if ((rc = store_ident_row(&scratch, st, &row)) != 0)
 			goto out;
@@ -446,6 +460,39 @@ store_alert_idents_each(struct store *s,
 	}
 out:
 	arena_release(&scratch);
+	db_finalize(st);
+	return rc;
+}
+
+int
+store_alert_idents_each(struct store *s,
+    int (*fn)(const struct store_ident *, void *), void *arg)
+{
+	return idents_walk(s, 0, fn, arg);
+}
+
+int
+store_alert_idents_of(struct store *s, int64_t alert_id,
+    int (*fn)(const struct store_ident *, void *), void *arg)
+{
+	return alert_id != 0 ? idents_walk(s, alert_id, fn, arg) : 0;
+}
+
+int
+store_alert_withdraw(struct store *s, int64_t id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = store_stmt_prepare(s, "UPDATE alerts SET status = 'withdrawn' "
+	    "WHERE id = $1 RETURNING id", &st);
+	if (rc != 0)
+		goto out;
+	db_bind_int(st, 1, id);
+	if ((rc = store_stmt_row(s, st)) != 0)
+		goto out;
+	rc = store_emit(s, STORE_EVENT_ALERT_WITHDRAWN, id);
+out:
 	db_finalize(st);
 	return rc;
 }

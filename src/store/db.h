@@ -43,8 +43,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 struct db_driver;
-struct store;
 
 /* Which SQL dialect a driver speaks: only migrations.c looks at this, to
  * spell column types. */
@@ -60,6 +61,10 @@ struct db {
 
 struct db_stmt {
 	struct db		*db;
+};
+
+struct store_listener {
+	const struct db_driver	*drv;
 };
 
 struct db_driver {
@@ -115,6 +120,16 @@ struct db_driver {
 		    size_t errlen);
 	int	 (*restore)(const char *dir, const char *url, const char *path,
 		    char *err, size_t errlen);
+
+	/* Events for other nodes (store.h): notify emits one inside the
+	 * current transaction (at once outside one); listen_open,
+	 * listen_start and listen_close implement store_listener_*. NULL
+	 * for a database that one process uses alone. */
+	int	 (*notify)(struct db *db, enum store_event event, int64_t id);
+	int	 (*listen_open)(const char *url, store_event_fn fn, void *arg,
+		    struct store_listener **out, char *err, size_t errlen);
+	int	 (*listen_start)(struct store_listener *l);
+	void	 (*listen_close)(struct store_listener *l);
 
 	/* The error classifier the driver uses for every failure: maps a
 	 * native error code (SQLite extended result code; PostgreSQL's

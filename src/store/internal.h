@@ -36,6 +36,10 @@ int	store_stmt_row(struct store *s, struct db_stmt *st);
 /* Step until done, discarding rows: for writes. */
 int	store_stmt_run(struct store *s, struct db_stmt *st);
 
+/* Emit event for id inside s's transaction (store.h); a no-op on a
+ * database without other nodes. STORE_ERR while doomed. */
+int	store_emit(struct store *s, enum store_event event, int64_t id);
+
 /* Column i as a string in a ("" for NULL). */
 char	*store_col_str(struct arena *a, struct db_stmt *st, int i);
 /* Column i as a blob in a; NULL and 0 for an empty or NULL blob. */

@@ -40,18 +40,35 @@
  * the connection, and the store dooms it. Reconnecting opens a socket,
  * so a system-call filter around the process must allow that.
  *
+ * Events between nodes (store.h) are PostgreSQL notifications: notify
+ * is pg_notify() on the statement's connection, which PostgreSQL holds
+ * back until the transaction commits (and drops if it rolls back), and
+ * delivers in commit order. A listener is a connection of its own, with
+ * LISTEN on every channel, and a thread that waits on its socket (and
+ * on a pipe that tells it to stop) with poll. When the connection
+ * breaks, the thread reconnects, at most once a second, and asks its
+ * caller to resync: what was notified meanwhile is lost. Its keepalives
+ * notice a server that vanished without closing the connection. The
+ * payload is the id in decimal, nothing else.
+ *
  * Nothing logged names the URL (it may hold a password) or a bound value:
  * a failure logs the statement's first words, the server's primary
  * message and its SQLSTATE, never the DETAIL (which quotes row values).
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "store/db.h"
 #include "store/store.h"
@@ -975,6 +992,283 @@ out:
 	return rc;
 }
 
+/* Channels, by enum store_event (RESYNC has none). */
+static const char *const channels[] = {
+	NULL,
+	"lookout_alert_published",
+	"lookout_alert_withdrawn",
+};
+#define NCHANNELS	(sizeof(channels) / sizeof(channels[0]))
+
+static int
+pg_notify(struct db *db0, enum store_event event, int64_t id)
+{
+	struct pg_db *db = (struct pg_db *)db0;
+	const char *vals[2];
+	char num[24];
+	PGresult *res;
+	int rc = 0;
+
+	if ((unsigned)event >= NCHANNELS || channels[event] == NULL)
+		return STORE_ERR;
+	if ((rc = connected(db)) != 0)
+		return rc;
+	snprintf(num, sizeof(num), "%" PRId64, id);
+	vals[0] = channels[event];
+	vals[1] = num;
+	res = PQexecParams(db->conn, "SELECT pg_notify($1, $2)", 2, NULL,
+	    vals, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = fail(db, "SELECT pg_notify", res, 0);
+	PQclear(res);
+	return rc;
+}
+
+#define LISTEN_CONNECT_TIMEOUT	"5"
+
+struct pg_listener {
+	struct store_listener	 base;
+	char			*url;
+	PGconn			*conn;
+	store_event_fn		 fn;
+	void			*arg;
+	int			 wake[2];	/* written to stop */
+	pthread_t		 thread;
+	int			 started;
+	int			 lost;		/* loss already logged */
+	int			 resync;	/* events may be missed */
+};
+
+/* Connect and LISTEN; 0, or -1 with the reason in msg. */
+static int
+listener_connect(struct pg_listener *l, char *msg, size_t len)
+{
+	const char *const keys[] = { "connect_timeout", "keepalives",
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	    "dbname", "fallback_application_name", "client_encoding", NULL };
+	const char *vals[] = { LISTEN_CONNECT_TIMEOUT, "1", "30", "10", "3",
+	    l->url, "lookout", "UTF8", NULL };
+	PGresult *res;
+	int rc = -1;
+
+	PQfinish(l->conn);
+	l->conn = PQconnectdbParams(keys, vals, 1);
+	if (l->conn == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	if (PQstatus(l->conn) != CONNECTION_OK) {
+		one_line(PQerrorMessage(l->conn), msg, len);
+		goto out;
+	}
+	PQsetNoticeProcessor(l->conn, notice, NULL);
+	res = PQexec(l->conn, "LISTEN lookout_alert_published; "
+	    "LISTEN lookout_alert_withdrawn");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		one_line(PQresultErrorMessage(res), msg, len);
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	rc = 0;
+out:
+	if (rc != 0) {
+		PQfinish(l->conn);
+		l->conn = NULL;
+	}
+	return rc;
+}
+
+static enum store_event
+channel_event(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < NCHANNELS; i++)
+		if (strcmp(name, channels[i]) == 0)
+			return (enum store_event)i;
+	return STORE_EVENT_RESYNC;
+}
+
+/* Hand every notification received to fn. */
+static void
+listener_drain(struct pg_listener *l)
+{
+	enum store_event ev;
+	PGnotify *n;
+	char *end;
+	long long id;
+
+	while ((n = PQnotifies(l->conn)) != NULL) {
+		ev = channel_event(n->relname);
+		errno = 0;
+		id = strtoll(n->extra, &end, 10);
+		if (ev == STORE_EVENT_RESYNC || errno != 0 || end == n->extra ||
+		    *end != '\0' || id <= 0) {
+			log_warn("store: ignoring a malformed notification on "
+			    "channel '%.64s'", n->relname);
+		} else if (l->fn(ev, (int64_t)id, l->arg) != 0) {
+			l->resync = 1;
+		}
+		PQfreemem(n);
+	}
+}
+
+/* Wait up to ms (forever when -1) for the connection's socket, if any;
+ * 1 when asked to stop. */
+static int
+listener_wait(struct pg_listener *l, int ms, int *readable)
+{
+	struct pollfd pfd[2];
+	int n = 1, r;
+	char c;
+
+	*readable = 0;
+	pfd[0].fd = l->wake[0];
+	pfd[0].events = POLLIN;
+	if (l->conn != NULL && PQsocket(l->conn) >= 0) {
+		pfd[1].fd = PQsocket(l->conn);
+		pfd[1].events = POLLIN;
+		n = 2;
+	}
+	do {
+		r = poll(pfd, (nfds_t)n, ms);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		log_error("store: listener: poll: %s", strerror(errno));
+		return 1;
+	}
+	if (pfd[0].revents != 0) {
+		if (read(l->wake[0], &c, 1) < 0 && errno != EAGAIN)
+			log_warn("store: listener: read: %s", strerror(errno));
+		return 1;
+	}
+	if (n == 2 && pfd[1].revents != 0)
+		*readable = 1;
+	return 0;
+}
+
+static void *
+listener_main(void *arg)
+{
+	struct pg_listener *l = arg;
+	char msg[256];
+	int readable;
+
+	for (;;) {
+		if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
+			if (listener_connect(l, msg, sizeof(msg)) != 0) {
+				if (!l->lost)
+					log_warn("store: listener: cannot "
+					    "reconnect to the database: %s",
+					    msg);
+				l->lost = 1;
+				if (listener_wait(l, RECONNECT_EVERY * 1000,
+				    &readable))
+					break;
+				continue;
+			}
+			log_info("store: listener: reconnected to the "
+			    "database; resynchronising");
+			l->lost = 0;
+			l->resync = 1;
+		}
+		if (l->resync && l->fn(STORE_EVENT_RESYNC, 0, l->arg) == 0)
+			l->resync = 0;
+		if (listener_wait(l, l->resync ? RECONNECT_EVERY * 1000 : -1,
+		    &readable))
+			break;
+		if (!readable)
+			continue;
+		if (PQconsumeInput(l->conn) == 0 ||
+		    PQstatus(l->conn) != CONNECTION_OK) {
+			one_line(PQerrorMessage(l->conn), msg, sizeof(msg));
+			log_warn("store: listener: connection to the database "
+			    "lost: %s", msg);
+			l->lost = 0;
+			PQfinish(l->conn);
+			l->conn = NULL;
+			continue;
+		}
+		listener_drain(l);
+	}
+	return NULL;
+}
+
+static void
+pg_listen_close(struct store_listener *l0)
+{
+	struct pg_listener *l = (struct pg_listener *)l0;
+	char c = 0;
+
+	if (l == NULL)
+		return;
+	if (l->started) {
+		if (write(l->wake[1], &c, 1) != 1)
+			log_error("store: listener: cannot stop: %s",
+			    strerror(errno));
+		else
+			pthread_join(l->thread, NULL);
+	}
+	PQfinish(l->conn);
+	if (l->wake[0] >= 0)
+		close(l->wake[0]);
+	if (l->wake[1] >= 0)
+		close(l->wake[1]);
+	if (l->url != NULL)
+		sodium_memzero(l->url, strlen(l->url));
+	free(l->url);
+	free(l);
+}
+
+static int
+pg_listen_open(const char *url, store_event_fn fn, void *arg,
+    struct store_listener **out, char *err, size_t errlen)
+{
+	struct pg_listener *l;
+	char msg[256];
+
+	*out = NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->base.drv = &db_postgres;
+	l->url = xstrdup(url);
+	l->fn = fn;
+	l->arg = arg;
+	l->wake[0] = l->wake[1] = -1;
+	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "cannot make the listener's pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (listener_connect(l, msg, sizeof(msg)) != 0) {
+		snprintf(err, errlen, "cannot listen to the postgresql "
+		    "database: %s", msg);
+		pg_listen_close(&l->base);
+		return STORE_BUSY;
+	}
+	*out = &l->base;
+	return 0;
+fail:
+	pg_listen_close(&l->base);
+	return STORE_ERR;
+}
+
+static int
+pg_listen_start(struct store_listener *l0)
+{
+	struct pg_listener *l = (struct pg_listener *)l0;
+	int e;
+
+	if (l->started)
+		return 0;
+	if ((e = pthread_create(&l->thread, NULL, listener_main, l)) != 0) {
+		log_error("store: cannot start the listener: %s", strerror(e));
+		return STORE_ERR;
+	}
+	l->started = 1;
+	return 0;
+}
+
 const struct db_driver db_postgres = {
 	.name = "postgresql",
 	.dialect = DB_DIALECT_POSTGRES,
@@ -997,5 +1291,9 @@ const struct db_driver db_postgres = {
 	.rollback = pg_rollback,
 	.in_tx = pg_in_tx,
 	.check = pg_check,
+	.notify = pg_notify,
+	.listen_open = pg_listen_open,
+	.listen_start = pg_listen_start,
+	.listen_close = pg_listen_close,
 	.classify = pg_classify,
 };

@@ -85,6 +85,43 @@ db_sql_words(const char *sql, char *out, size_t len)
 	out[o] = '\0';
 }
 
+int
+store_emit(struct store *s, enum store_event event, int64_t id)
+{
+	if (s->db->drv->notify == NULL)
+		return 0;
+	if (s->doomed)
+		return STORE_ERR;
+	return s->db->drv->notify(s->db, event, id);
+}
+
+int
+store_listener_open(const char *url, store_event_fn fn, void *arg,
+    struct store_listener **out, char *err, size_t errlen)
+{
+	const struct db_driver *drv;
+
+	*out = NULL;
+	if ((drv = driver_for(url, err, errlen)) == NULL)
+		return STORE_ERR;
+	if (drv->listen_open == NULL)
+		return 0;
+	return drv->listen_open(url, fn, arg, out, err, errlen);
+}
+
+int
+store_listener_start(struct store_listener *l)
+{
+	return l != NULL ? l->drv->listen_start(l) : 0;
+}
+
+void
+store_listener_close(struct store_listener *l)
+{
+	if (l != NULL)
+		l->drv->listen_close(l);
+}
+
 struct store *
 store_open(const char *dir, const char *url, int create, char *err,
     size_t errlen)

@@ -64,6 +64,41 @@ void		 store_pool_close(struct store_pool *p);
 struct store	*store_acquire(struct store_pool *p);	/* blocks */
 void		 store_release(struct store_pool *p, struct store *s);
 
+/*
+ * Events between the nodes that share one database. A write that other
+ * nodes must hear of (an alert published or withdrawn) emits its event
+ * inside its transaction; the event is delivered to listeners only if,
+ * and when, the transaction commits. An event carries an id and nothing
+ * else. On SQLite, which one server uses alone, nothing is emitted and
+ * there is nothing to listen to.
+ *
+ * A listener has a connection of its own and, once started, a thread of
+ * its own that calls fn(event, id, arg) for every event, in commit
+ * order, including those of this process. After its connection broke
+ * and came back, events may have been missed: it then calls fn with
+ * STORE_EVENT_RESYNC (id 0), and again every second until fn returns 0.
+ * fn returning non-zero for any other event asks for a resync too.
+ *
+ * store_listener_open() connects and starts listening at once, so that
+ * no event committed after it returns is missed; it sets *out to NULL
+ * (and returns 0) when the database has no other nodes. The thread
+ * starts with store_listener_start(); store_listener_close() stops it
+ * and frees the listener. fn runs on the listener's thread only.
+ */
+enum store_event {
+	STORE_EVENT_RESYNC,
+	STORE_EVENT_ALERT_PUBLISHED,
+	STORE_EVENT_ALERT_WITHDRAWN,
+};
+typedef int (*store_event_fn)(enum store_event event, int64_t id,
+    void *arg);
+struct store_listener;
+
+int	store_listener_open(const char *url, store_event_fn fn, void *arg,
+	    struct store_listener **out, char *err, size_t errlen);
+int	store_listener_start(struct store_listener *l);
+void	store_listener_close(struct store_listener *l);
+
 int	store_begin(struct store *s);
 int	store_commit(struct store *s);
 int	store_rollback(struct store *s);

@@ -108,6 +108,8 @@ struct store_alert {
 	char	*status;
 	int64_t	 created_at;
 };
+/* Inserting an active alert tells other nodes when it commits (its
+ * identifiers are to be inserted in the same transaction). */
 int	store_alert_insert(struct store *s, const struct store_alert *al);
 int	store_alert_get(struct store *s, struct arena *a, int64_t id,
 	    struct store_alert *out);
@@ -138,6 +140,13 @@ int	store_alert_ids_by_hash(struct store *s, struct arena *a,
  * are skipped. */
 int	store_alert_idents_each(struct store *s,
 	    int (*fn)(const struct store_ident *, void *), void *arg);
+/* The same for one alert's identifiers, if it is active. */
+int	store_alert_idents_of(struct store *s, int64_t alert_id,
+	    int (*fn)(const struct store_ident *, void *), void *arg);
+/* Set the alert's status to withdrawn (again, if it was already);
+ * STORE_NOTFOUND when there is no such alert. Other nodes hear of it
+ * when the transaction commits. */
+int	store_alert_withdraw(struct store *s, int64_t id);
 
 /* Region descendants: ids of the region and every region under it,
  * ordered by id; STORE_NOTFOUND when the region does not exist (never an

@@ -16,6 +16,10 @@ PostgreSQL: with LOOKOUT_TEST_PG=1 every Instance keeps its data in a
 fresh database of a throwaway PostgreSQL cluster, which the first Instance
 of the test process starts (initdb and pg_ctl, as the postgres user when
 run as root, on a free loopback port) and the end of the process stops.
+Under ctest the test files share one cluster instead, started and stopped
+by the pg-cluster fixture (pg_run.py --start/--stop, $LOOKOUT_PG_SHARED),
+and each process drops its databases at exit; a file that needs a cluster
+of its own says so with own_pg_cluster().
 LOOKOUT_PG_BIN names the directory of initdb, pg_ctl and psql. Tests look
 at stored data through db_query(), db_execute(), copy_data() and
 stored_files(), which work on both databases.
@@ -242,13 +246,39 @@ class PgCluster:
         self.user = "postgres" if os.geteuid() == 0 else None
         self.port = None
         self.n = 0
+        self.shared = False     # another process started it
+        self.dbs = []           # databases this process created
+
+    STATE_KEYS = ("tmp", "data", "run", "user", "port")
+
+    def save(self, path):
+        """Write where this cluster is, for attach()."""
+        with open(path + ".new", "w") as f:
+            json.dump({k: getattr(self, k) for k in self.STATE_KEYS}, f)
+        os.replace(path + ".new", path)
+
+    @classmethod
+    def attach(cls, path):
+        """The running cluster save() described: this process creates
+        databases in it (and drops them at exit) but never stops it."""
+        with open(path) as f:
+            state = json.load(f)
+        c = cls.__new__(cls)
+        for k in cls.STATE_KEYS:
+            setattr(c, k, state[k])
+        c.n = 0
+        c.shared = True
+        c.dbs = []
+        return c
 
     def _own(self, path, mode):
         if self.user:
             shutil.chown(path, self.user, self.user)
         os.chmod(path, mode)
 
-    def start(self):
+    def start(self, owner_pid=None):
+        """initdb and start; the cluster is stopped and removed once
+        owner_pid (this process by default) is gone."""
         os.chmod(self.tmp, 0o711)
         os.mkdir(self.data)
         os.mkdir(self.run)
@@ -258,7 +288,8 @@ class PgCluster:
         with open(pw, "w") as f:
             f.write(self.PASSWORD + "\n")
         self._own(pw, 0o600)
-        subprocess.Popen([sys.executable, "-c", _REAPER, str(os.getpid()),
+        subprocess.Popen([sys.executable, "-c", _REAPER,
+                          str(owner_pid or os.getpid()),
                           _pg_bin("pg_ctl"), self.data, self.tmp,
                           self.user or ""],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -293,7 +324,7 @@ class PgCluster:
         if action == "start":
             # Throwaway data: durability is not what the tests are about.
             cmd += ["-l", self.log, "-o",
-                    "-c listen_addresses=127.0.0.1 -c max_connections=200 "
+                    "-c listen_addresses=127.0.0.1 -c max_connections=300 "
                     "-c fsync=off -c synchronous_commit=off "
                     "-c full_page_writes=off -c shared_buffers=32MB "
                     f"-k {self.run} -p {self.port}"]
@@ -311,6 +342,12 @@ class PgCluster:
     def stop(self):
         if self.port is None:
             return
+        if self.shared:
+            for db in self.dbs:
+                self.psql("postgres", f"DROP DATABASE IF EXISTS {db} "
+                          "WITH (FORCE)", super_user=True)
+            self.port = None
+            return
         self._pg_ctl("stop", "-m", "fast")
         self.port = None
         if not os.environ.get("LOOKOUT_KEEP"):
@@ -327,6 +364,7 @@ class PgCluster:
         """A new, empty database as lookout wants it: UTF8, collation C."""
         self.n += 1
         name = f"lk{os.getpid()}_{self.n}"
+        self.dbs.append(name)
         self.psql("postgres", f"CREATE DATABASE {name} OWNER {self.APP} "
                   f"TEMPLATE {template} ENCODING 'UTF8' LC_COLLATE 'C' "
                   f"LC_CTYPE 'C'", super_user=True)
@@ -346,15 +384,31 @@ class PgCluster:
 
 
 _cluster = None
+_own_cluster = False
+
+
+def own_pg_cluster():
+    """Called at import by a test file that stops, restarts or
+    reconfigures its PostgreSQL cluster, or reads the cluster's own
+    files: it gets a cluster of its own instead of the one that ctest's
+    pg-cluster fixture shares ($LOOKOUT_PG_SHARED) between test files."""
+    global _own_cluster
+    _own_cluster = True
 
 
 def pg_cluster():
-    """The test process's PostgreSQL cluster, started on first use."""
+    """The test process's PostgreSQL cluster: the shared one when ctest
+    started one, else one of its own, started on first use."""
     global _cluster
     if _cluster is None:
-        c = PgCluster()
-        atexit.register(c.stop)
-        c.start()
+        shared = os.environ.get("LOOKOUT_PG_SHARED")
+        if shared and not _own_cluster:
+            c = PgCluster.attach(shared)
+            atexit.register(c.stop)
+        else:
+            c = PgCluster()
+            atexit.register(c.stop)
+            c.start()
         _cluster = c
     return _cluster
 
@@ -793,6 +847,28 @@ class Instance:
 
 
 # -- the web client ------------------------------------------------------
+
+class Node(Instance):
+    """Another `lookout serve` on the same database and key as inst (a
+    node of a multi-node deployment, PostgreSQL only): a data dir of its
+    own holding copies of inst's lookout.conf and lookout.key, as an
+    operator would install them (docs/multinode.md).
+
+    with Instance(...) as a, Node(a) as b: ...
+    """
+
+    def __init__(self, of, start=True, env=None):
+        super().__init__(start=start, env=env)
+        self.of = of
+
+    def setup(self):
+        assert PG, "a second node needs PostgreSQL (LOOKOUT_TEST_PG=1)"
+        os.mkdir(self.data, 0o700)
+        for name in ("lookout.conf", "lookout.key"):
+            shutil.copy2(os.path.join(self.of.data, name),
+                         os.path.join(self.data, name))
+        self.db_url = self.of.db_url
+
 
 class Html(HTMLParser):
     """A parsed page: its start tags in order, with attributes (quoted or

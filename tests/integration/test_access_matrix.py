@@ -244,6 +244,11 @@ API_MATRIX = [
     row("GET", "/api/v1/alerts", (401, 200, 200, 200, 200, 403, 200, 200)),
     row("GET", "/api/v1/alerts?region=ca",
         (401, 200, 200, 200, 200, 403, 200, 200)),
+    # Withdrawing an alert: staff of its organisation.
+    row("POST", "/api/v1/alerts/{fresh_alert}/withdraw",
+        (401, 403, 403, 200, 200, 403, 404, 403)),
+    row("POST", "/api/v1/alerts/{fresh_other_alert}/withdraw",
+        (401, 403, 403, 404, 404, 403, 200, 403)),
     row("POST", "/api/v1/screen", (401, 200, 200, 200, 200, 403, 200, 200),
         body={"kind": "phone", "value": "+1 604 555 0123"}),
     # A member's own token only: member_a's stays as it was for everyone
@@ -320,6 +325,7 @@ ID_ROUTES = [
     ("POST", "/api/v1/reports/{}/no-alert", STAFF, {"reason": "no"}),
     ("POST", "/api/v1/reports/{}/attach", STAFF, {"alert_id": "{alert}"}),
     ("POST", "/api/v1/reports/{}/case", STAFF, None),
+    ("POST", "/api/v1/alerts/{}/withdraw", STAFF, None),
     ("GET", "/api/v1/cases/{}", STAFF, None),
     ("POST", "/api/v1/cases/{}/assign", STAFF, {}),
     ("POST", "/api/v1/cases/{}/notes", STAFF, {"text": "x"}),
@@ -527,6 +533,13 @@ class World:
         if name == "fresh_other":
             return self.ok("other_member", "POST", "/api/v1/reports",
                            201, report_body(self.unique("fx")))["id"]
+        if name in ("fresh_alert", "fresh_other_alert"):
+            who, by = (("member_a", "outreach") if name == "fresh_alert"
+                       else ("other_member", "other_outreach"))
+            rid = self.ok(who, "POST", "/api/v1/reports", 201,
+                          report_body(self.unique("fl")))["id"]
+            return self.ok(by, "POST", f"/api/v1/reports/{rid}/alert", 201,
+                           ALERT_BODY)["alert_id"]
         if name == "fresh_case":
             rid = self.fresh("fresh_a")
             return self.ok("outreach", "POST", f"/api/v1/reports/{rid}/case",

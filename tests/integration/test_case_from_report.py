@@ -11,6 +11,9 @@ import os
 import lookout_test
 from lookout_test import Instance
 
+# It reads the PostgreSQL cluster's own files.
+lookout_test.own_pg_cluster()
+
 REGIONS = [("ca", "Canada"), ("ca-bc", "British Columbia", "ca"),
            ("ca-bc-van", "Vancouver", "ca-bc")]
 OUTREACH = ("Olu-Outreach", "outreach", "olu's long password", ["ca-bc"])

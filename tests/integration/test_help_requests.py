@@ -11,6 +11,9 @@ import re
 import lookout_test
 from lookout_test import Instance
 
+# It reads the PostgreSQL cluster's own files.
+lookout_test.own_pg_cluster()
+
 HELP = "/api/v1/help-requests"
 REF_RE = re.compile(r"^H-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{2}$")
 

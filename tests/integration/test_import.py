@@ -10,6 +10,9 @@ import re
 import lookout_test
 from lookout_test import Instance, run_cli
 
+# It reads the PostgreSQL cluster's own files.
+lookout_test.own_pg_cluster()
+
 REGIONS = [("ca", "Canada"), ("ca-bc", "British Columbia", "ca"),
            ("ca-bc-van", "Vancouver", "ca-bc")]
 MEMBER = ("Amara", "member", "amara's long password", ["ca-bc-van"])

@@ -8,6 +8,9 @@ import time
 import lookout_test
 from lookout_test import ADMIN_NAME, ADMIN_PASSWORD, Instance
 
+# It stops and restarts its PostgreSQL cluster.
+lookout_test.own_pg_cluster()
+
 REGIONS = [("ca", "Canada")]
 MEMBER = ("mia", "member", "mia's long password", ["ca"])
 

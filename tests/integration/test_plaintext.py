@@ -6,6 +6,9 @@ import os
 import lookout_test
 from lookout_test import ADMIN_NAME, ADMIN_PASSWORD, Instance, WebClient
 
+# It reads the PostgreSQL cluster's own files.
+lookout_test.own_pg_cluster()
+
 REGIONS = [("ca", "Canada")]
 # Distinctive names that can only be in a file if lookout wrote them.
 CLI_USER = ("Zephyrine-Quokka-7731", "member", "Umbral-Passphrase-90210",

@@ -22,6 +22,7 @@
 
 #include "store/db.h"
 #include "store/store.h"
+#include "store/store_loop.h"
 #include "util/arena.h"
 #include "util/log.h"
 #include "util/banned.h"
@@ -398,6 +399,112 @@ test_reconnect(void **st)
 	assert_int_equal(store_org_get(f->s, &f->a, 3, &o), STORE_NOTFOUND);
 }
 
+/* Events a listener heard, for test_events. */
+static struct {
+	pthread_mutex_t	 mu;
+	int		 ev[64];
+	int64_t		 id[64];
+	int		 n;
+} heard = { PTHREAD_MUTEX_INITIALIZER, { 0 }, { 0 }, 0 };
+
+static int
+hear(enum store_event ev, int64_t id, void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&heard.mu);
+	if (heard.n < 64) {
+		heard.ev[heard.n] = (int)ev;
+		heard.id[heard.n] = id;
+		heard.n++;
+	}
+	pthread_mutex_unlock(&heard.mu);
+	return 0;
+}
+
+/* Wait (a generous deadline, not a timing check) until n events were
+ * heard; returns how many were. */
+static int
+wait_heard(int n)
+{
+	int i, got = 0;
+
+	for (i = 0; i < 1000; i++) {
+		pthread_mutex_lock(&heard.mu);
+		got = heard.n;
+		pthread_mutex_unlock(&heard.mu);
+		if (got >= n)
+			break;
+		usleep(20 * 1000);
+	}
+	return got;
+}
+
+static void
+add_alert(struct store *s, int64_t id)
+{
+	struct store_alert al = { .id = id, .org_id = 1, .summary = "s",
+	    .severity = "low", .issued_on = "2026-11-20", .status = "active",
+	    .created_at = id };
+
+	assert_int_equal(store_alert_insert(s, &al), 0);
+}
+
+static void
+test_events(void **st)
+{
+	struct fixture *f = *st;
+	struct store_listener *l = NULL;
+	struct store *k;
+	struct db_stmt *q = NULL;
+	char err[256];
+
+	LIVE(f);
+	add_org(f->s, 1, 0);
+	assert_int_equal(store_listener_open(url(), hear, NULL, &l, err,
+	    sizeof(err)), 0);
+	assert_non_null(l);
+	assert_int_equal(store_listener_start(l), 0);
+
+	/* Rolled back: never heard of. Committed: heard once, after the
+	 * commit, with the id alone. */
+	assert_int_equal(store_begin(f->s), 0);
+	add_alert(f->s, 11);
+	assert_int_equal(store_rollback(f->s), 0);
+	assert_int_equal(store_begin(f->s), 0);
+	add_alert(f->s, 12);
+	usleep(200 * 1000);
+	assert_int_equal(heard.n, 0);
+	assert_int_equal(store_commit(f->s), 0);
+	assert_int_equal(wait_heard(1), 1);
+	assert_int_equal(heard.ev[0], STORE_EVENT_ALERT_PUBLISHED);
+	assert_int_equal(heard.id[0], 12);
+	assert_int_equal(store_alert_withdraw(f->s, 12), 0);
+	assert_int_equal(store_alert_withdraw(f->s, 13), STORE_NOTFOUND);
+	assert_int_equal(wait_heard(2), 2);
+	assert_int_equal(heard.ev[1], STORE_EVENT_ALERT_WITHDRAWN);
+	assert_int_equal(heard.id[1], 12);
+
+	/* The listener's connection ends: it reconnects by itself and asks
+	 * for a resync, then hears new events again. */
+	k = store_open(NULL, url(), 0, err, sizeof(err));
+	assert_non_null(k);
+	assert_int_equal(db_prepare(store_debug_db(k),
+	    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+	    "WHERE query LIKE 'LISTEN %'", &q), 0);
+	assert_int_equal(db_step(q), 1);
+	assert_int_equal(db_col_int(q, 0), 1);
+	db_finalize(q);
+	store_close(k);
+	assert_int_equal(wait_heard(3), 3);
+	assert_int_equal(heard.ev[2], STORE_EVENT_RESYNC);
+	add_alert(f->s, 14);
+	assert_int_equal(wait_heard(4), 4);
+	assert_int_equal(heard.ev[3], STORE_EVENT_ALERT_PUBLISHED);
+	assert_int_equal(heard.id[3], 14);
+	store_listener_close(l);
+	assert_int_equal(heard.n, 4);
+}
+
 #endif /* LOOKOUT_POSTGRES */
 
 int
@@ -416,6 +523,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write_lock_serialises,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconnect, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup,
 		    teardown),
 	};
 
