@@ -518,7 +518,7 @@ class Instance:
 
     def __init__(self, regions=(), users=(), admin=ADMIN_NAME,
                  admin_password=ADMIN_PASSWORD, start=True, env=None,
-                 conf=None):
+                 conf=None, sqlite=False):
         self.regions = list(regions)
         self.users = list(users)
         self.admin = admin
@@ -531,6 +531,7 @@ class Instance:
         self.host = "127.0.0.1"
         self.tmp = None
         self.db_url = None      # PostgreSQL: the instance's database
+        self.sqlite = sqlite    # SQLite even with LOOKOUT_TEST_PG=1
 
     # -- lifecycle ------------------------------------------------------
 
@@ -552,7 +553,7 @@ class Instance:
 
     def setup(self):
         args = ["init", "--data", self.data, "--admin", self.admin]
-        if PG:
+        if PG and not self.sqlite:
             c = pg_cluster()
             self.db_url = c.url(c.create_db())
             args += ["--db", self.db_url]
@@ -561,7 +562,7 @@ class Instance:
             # On PostgreSQL, init wrote the db key there: it goes after
             # the test's lines, which keep their line numbers.
             path = os.path.join(self.data, "lookout.conf")
-            ours = self._read(path) if PG else ""
+            ours = self._read(path) if self.db_url else ""
             with open(path, "w") as f:
                 f.write(self.conf + ("\n" if ours and
                                      not self.conf.endswith("\n") else "")
