@@ -22,12 +22,17 @@
 #include "store/internal.h"
 #include "store/store.h"
 #include "store/store_copy.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 /* The schema version tables[] describes. */
 #define COPY_SCHEMA	4
+/* Rows a statement inserts at once: the widest table's 22 columns make
+ * 2816 parameters, within both databases' limits. */
+#define COPY_BATCH	128
 
 struct table {
 	const char	*name;
@@ -512,36 +517,70 @@ out:
 	return rc;
 }
 
-/* Insert the current row of from (a select of t) into dst. */
-static int
-copy_row(struct store *dst, const struct table *t, struct db_stmt *from)
+/* A value read from the source, kept (in a batch's arena) until the
+ * batch is written: column pointers last only until the next step. */
+struct val {
+	int		 null;
+	int64_t		 i;
+	const void	*p;	/* text (NUL-terminated) or blob */
+	size_t		 n;
+};
+
+/* Keep the current row of from (a select of t) in v, strings and blobs
+ * in a. */
+static void
+keep(struct arena *a, const struct table *t, struct db_stmt *from,
+    struct val *v)
 {
-	struct db_stmt *st = NULL;
 	const void *p;
+	const char *text;
 	size_t i, n;
-	int rc;
 
-	if ((rc = store_stmt_prepare(dst, t->insert, &st)) != 0)
-		goto out;
 	for (i = 0; t->types[i] != '\0'; i++) {
-		int col = (int)i, param = (int)i + 1;
-
-		if (db_col_null(from, col)) {
-			db_bind_null(st, param);
+		memset(&v[i], 0, sizeof(v[i]));
+		if (db_col_null(from, (int)i)) {
+			v[i].null = 1;
 			continue;
 		}
 		switch (t->types[i]) {
 		case 'i':
-			db_bind_int(st, param, db_col_int(from, col));
+			v[i].i = db_col_int(from, (int)i);
 			break;
 		case 't':
-			db_bind_text(st, param, db_col_text(from, col));
+			text = db_col_text(from, (int)i);
+			v[i].p = arena_strdup(a, text != NULL ? text : "");
 			break;
 		default:
-			p = db_col_blob(from, col, &n);
-			db_bind_blob(st, param, p != NULL ? p : "", n);
+			p = db_col_blob(from, (int)i, &n);
+			v[i].p = n > 0 ? arena_memdup(a, p, n) : "";
+			v[i].n = n;
 			break;
 		}
+	}
+}
+
+/* Insert nrows kept rows of t into dst with sql, whose parameters are
+ * their columns, row after row. */
+static int
+insert(struct store *dst, const struct table *t, const char *sql,
+    const struct val *v, size_t nrows)
+{
+	struct db_stmt *st = NULL;
+	size_t ncols = strlen(t->types), k;
+	int rc, param;
+
+	if ((rc = store_stmt_prepare(dst, sql, &st)) != 0)
+		goto out;
+	for (k = 0; k < nrows * ncols; k++) {
+		param = (int)k + 1;
+		if (v[k].null)
+			db_bind_null(st, param);
+		else if (t->types[k % ncols] == 'i')
+			db_bind_int(st, param, v[k].i);
+		else if (t->types[k % ncols] == 't')
+			db_bind_text(st, param, v[k].p);
+		else
+			db_bind_blob(st, param, v[k].p, v[k].n);
 	}
 	rc = store_stmt_run(dst, st);
 out:
@@ -549,25 +588,70 @@ out:
 	return rc;
 }
 
+/* The INSERT of COPY_BATCH rows of t at once, to be freed by the caller
+ * (after dst is done with it: the driver caches it by address). */
+static char *
+batch_sql(const struct table *t)
+{
+	struct buf b;
+	size_t ncols = strlen(t->types), r, c;
+
+	buf_init(&b, BUF_CAP_PAGE);
+	buf_printf(&b, "INSERT INTO %s (%s) VALUES ", t->name, t->cols);
+	for (r = 0; r < COPY_BATCH; r++) {
+		buf_adds(&b, r > 0 ? ", (" : "(");
+		for (c = 0; c < ncols; c++)
+			buf_printf(&b, "%s$%zu", c > 0 ? ", " : "",
+			    r * ncols + c + 1);
+		buf_addch(&b, ')');
+	}
+	if (b.overflow)
+		fatal("store: copy: the INSERT of table %s is too long",
+		    t->name);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Rows go to dst COPY_BATCH at a time, in one statement: a round trip
+ * to the database per batch rather than per row. The rows left at the
+ * end go one by one.
+ */
 static int
 copy_table(struct store *src, struct store *dst, const struct table *t,
-    int64_t now, int64_t *rows)
+    const char *sql, int64_t now, int64_t *rows)
 {
 	struct db_stmt *st = NULL;
+	struct arena a;
+	struct val *v;
+	size_t ncols = strlen(t->types), nrows = 0, k;
 	int rc;
 
 	*rows = 0;
+	arena_init(&a);
+	v = xcalloc(st_mult(COPY_BATCH, ncols), sizeof(*v));
 	if ((rc = store_stmt_prepare(src, t->select, &st)) != 0)
 		goto out;
 	if (t->until_now)
 		db_bind_int(st, 1, now);
 	while ((rc = store_stmt_step(src, st)) == 1) {
-		if ((rc = copy_row(dst, t, st)) != 0)
+		keep(&a, t, st, &v[nrows * ncols]);
+		if (++nrows < COPY_BATCH)
+			continue;
+		if ((rc = insert(dst, t, sql, v, nrows)) != 0)
 			goto out;
-		(*rows)++;
+		*rows += (int64_t)nrows;
+		nrows = 0;
+		arena_release(&a);
+		arena_init(&a);
+	}
+	for (k = 0; rc == 0 && k < nrows; k++) {
+		if ((rc = insert(dst, t, t->insert, &v[k * ncols], 1)) == 0)
+			(*rows)++;
 	}
 out:
 	db_finalize(st);
+	free(v);
+	arena_release(&a);
 	return rc;
 }
 
@@ -577,6 +661,7 @@ store_copy(struct store *src, struct store *dst, int64_t now,
     char *err, size_t errlen)
 {
 	const struct table *t;
+	char *sql[NTABLES] = { NULL };
 	int64_t rows, nsrc, ndst;
 	size_t i;
 	int rc, tx = 0, yes;
@@ -605,7 +690,8 @@ store_copy(struct store *src, struct store *dst, int64_t now,
 	}
 	for (i = 0; i < NTABLES; i++) {
 		t = &tables[i];
-		if ((rc = copy_table(src, dst, t, now, &rows)) != 0) {
+		sql[i] = batch_sql(t);
+		if ((rc = copy_table(src, dst, t, sql[i], now, &rows)) != 0) {
 			snprintf(err, errlen, "cannot copy table %s", t->name);
 			goto out;
 		}
@@ -635,5 +721,7 @@ store_copy(struct store *src, struct store *dst, int64_t now,
 out:
 	if (tx)
 		store_rollback(dst);
+	for (i = 0; i < NTABLES; i++)
+		free(sql[i]);
 	return rc;
 }

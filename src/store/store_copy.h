@@ -10,8 +10,8 @@
  * by a migration; the schema_version table is not (each database records
  * its own migrations).
  *
- * The copy is streamed: one source row at a time goes to the target, so
- * an instance need not fit in memory.
+ * The copy is streamed: source rows are read one at a time and written
+ * in batches of a fixed size, so an instance need not fit in memory.
  */
 #ifndef LOOKOUT_STORE_COPY_H
 #define LOOKOUT_STORE_COPY_H

@@ -349,6 +349,9 @@ def test_migrate():
                   "subscriptions", "outbox", "sessions", "police_shares",
                   "counters", "feed_tokens", "invites"):
             assert src[t][1], f"the test made no row in {t}"
+        # More than the copy inserts in one statement (128 rows), so
+        # that both ways of inserting reach PostgreSQL.
+        assert len(src["audit"][1]) > 128, len(src["audit"][1])
         assert sqlite_rows(inst.db_path) == src
 
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
@@ -375,6 +378,25 @@ def test_migrate():
         rc, out, err = migrate(inst.data, c.url(c.create_db()))
         assert rc == 1 and "already uses a postgresql" in err, \
             (rc, out, err)
+
+
+def test_usage():
+    """On either backend: --help, missing options, and a URL that is not
+    PostgreSQL's, none of which touches the data dir."""
+    rc, out, err = run_cli(["migrate", "--help"])
+    assert rc == 0 and "usage: lookout migrate" in out, (rc, out, err)
+    with Instance(regions=REGIONS, start=False) as inst:
+        for args in (["--data", inst.data],
+                     ["--to", "postgresql://u@localhost/x"],
+                     ["--data", inst.data, "--to", ""],
+                     ["--data", inst.data, "--to", "sqlite:///x.db"],
+                     ["--data", inst.data, "--to",
+                      "postgresql://u@localhost/x", "extra"]):
+            rc, out, err = run_cli(["migrate"] + args)
+            assert rc == 2 and ("usage" in err or "postgresql://" in err), \
+                (args, rc, out, err)
+        rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
+        assert rc == 0, (rc, out, err)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /*
  * test_store_copy.c: store_copy.h over SQLite on both sides: what the
- * copy carries (every row, blobs byte for byte, a region tree whose
- * parents have the larger ids, live sessions only), and what it refuses
+ * copy carries (every row, in batches and one by one, blobs byte for
+ * byte, a region tree whose parents have the larger ids, live sessions
+ * only), and what it refuses
  * (a source another connection holds, a target with data, a schema the
  * copy does not know).
  */
@@ -156,10 +157,29 @@ populate(struct store *s)
 	assert_int_equal(store_meta_set(s, "instance", "x"), 0);
 }
 
+/* More rows than one batch of the copy holds, and a few over. */
+#define MANY	300
+
+static void
+populate_many(struct store *s)
+{
+	char k[32], v[32];
+	int i;
+
+	assert_int_equal(store_begin(s), 0);
+	for (i = 0; i < MANY; i++) {
+		snprintf(k, sizeof(k), "k%03d", i);
+		snprintf(v, sizeof(v), "value %d", i * 7);
+		assert_int_equal(store_meta_set(s, k, v), 0);
+	}
+	assert_int_equal(store_commit(s), 0);
+}
+
 struct seen {
 	int	 n;
 	int	 audit_rows;
 	int	 session_rows;
+	int	 meta_rows;
 };
 
 static void
@@ -172,6 +192,8 @@ count(const char *table, int64_t rows, void *arg)
 		s->audit_rows = (int)rows;
 	if (strcmp(table, "sessions") == 0)
 		s->session_rows = (int)rows;
+	if (strcmp(table, "meta") == 0)
+		s->meta_rows = (int)rows;
 }
 
 static int
@@ -208,8 +230,10 @@ test_copy(void **state)
 	int64_t *ids, seq = 0;
 	size_t n;
 	char err[512], *v;
+	int i;
 
 	populate(f->src);
+	populate_many(f->src);
 	assert_int_equal(store_copy_lock_source(f->src, err, sizeof(err)), 0);
 	if (store_copy(f->src, f->dst, NOW, count, &seen, err,
 	    sizeof(err)) != 0)
@@ -250,6 +274,15 @@ test_copy(void **state)
 	assert_int_equal(seq, 2);
 	assert_int_equal(store_meta_get(f->dst, &f->a, "instance", &v), 0);
 	assert_string_equal(v, "x");
+	assert_int_equal(seen.meta_rows, MANY + 1);
+	for (i = 0; i < MANY; i++) {
+		char k[32], want[32];
+
+		snprintf(k, sizeof(k), "k%03d", i);
+		snprintf(want, sizeof(want), "value %d", i * 7);
+		assert_int_equal(store_meta_get(f->dst, &f->a, k, &v), 0);
+		assert_string_equal(v, want);
+	}
 }
 
 static void
