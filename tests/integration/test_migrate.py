@@ -26,7 +26,8 @@ MEMBERS = [("Amara", "member", "amara's long password", ["ca-bc-van"]),
 LIAISON = ("Lia", "liaison", "lia's long password", [])
 USERS = [STAFF, LIAISON] + MEMBERS
 # Screening many times over: the per-account limit is not under test.
-CONF = "screen_per_minute = 100000\n"
+# migrate fills in the empty db line and keeps the others as they are.
+CONF = "# local settings\nscreen_per_minute = 100000\ndb =\n"
 
 # Red for the first three, amber for the others.
 KINDS = ("violence", "threats", "robbery", "non_payment", "condom_refusal",
@@ -333,7 +334,7 @@ def test_migrate():
         assert "audit log intact" in out, out
         with open(conf_path) as f:
             conf = f.read()
-        assert f"db = {target}\n" in conf and CONF in conf, conf
+        assert conf == CONF.replace("db =\n", f"db = {target}\n"), conf
         assert os.stat(conf_path).st_mode & 0o777 == 0o600
 
         # Every row of every table, byte for byte; and the SQLite
@@ -395,6 +396,17 @@ def test_usage():
             rc, out, err = run_cli(["migrate"] + args)
             assert rc == 2 and ("usage" in err or "postgresql://" in err), \
                 (args, rc, out, err)
+    # A database made by a newer lookout is not copied.
+    with Instance(regions=REGIONS, start=False, sqlite=True) as inst:
+        lookout_test.db_execute(inst.data, "INSERT INTO schema_version "
+                                "VALUES (999, 0)")
+        rc, out, err = migrate(inst.data, "postgresql://u:pw@127.0.0.1:"
+                               f"{free_port()}/x")
+        assert rc == 1 and "newer" in err and "upgrade lookout" in err, \
+            (rc, out, err)
+        assert not os.path.exists(os.path.join(inst.data, "lookout.conf"))
+        lookout_test.db_execute(inst.data, "DELETE FROM schema_version "
+                                "WHERE version = 999")
         rc, out, err = run_cli(["audit", "verify", "--data", inst.data])
         assert rc == 0, (rc, out, err)
 
