@@ -396,8 +396,15 @@ def test_usage():
             rc, out, err = run_cli(["migrate"] + args)
             assert rc == 2 and ("usage" in err or "postgresql://" in err), \
                 (args, rc, out, err)
-    # A database made by a newer lookout is not copied.
     with Instance(regions=REGIONS, start=False, sqlite=True) as inst:
+        # A URL libpq cannot parse: its message quotes the URL, but never
+        # the password.
+        for url in ("postgresql://u:Pass-Quokka-41@[::1",
+                    "postgresql://u:Pass-Quokka-41@localhost/x?bad=1"):
+            rc, out, err = migrate(inst.data, url)
+            assert rc == 1 and "cannot connect" in err, (rc, out, err)
+            assert "Quokka" not in out + err, (out, err)
+        # A database made by a newer lookout is not copied.
         lookout_test.db_execute(inst.data, "INSERT INTO schema_version "
                                 "VALUES (999, 0)")
         rc, out, err = migrate(inst.data, "postgresql://u:pw@127.0.0.1:"
