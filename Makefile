@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 300
 CMAKE	?= cmake
 
 .PHONY: all build run check check-pg check-e2e deps asan fuzz-build fuzz clean bench-screen \
-	valgrind
+	bench-migrate valgrind
 
 all: build
 
@@ -82,6 +82,9 @@ fuzz: deps fuzz-build
 # See docs/BENCHMARKS.md; BENCH_ALERTS=10000 makes a quick run.
 bench-screen:
 	@sh bench/screen
+
+bench-migrate:
+	@python3 bench/migrate
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench build-valgrind
