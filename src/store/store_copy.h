@@ -39,9 +39,10 @@ int	store_copy_check_schema(struct store *s, char *err, size_t errlen);
 
 /*
  * Copy every table of src (locked by store_copy_lock_source) into dst in
- * one transaction on dst. dst must have the same schema version as src
- * and hold no row in any table: otherwise nothing is written and the
- * answer is STORE_CONFLICT. Sessions that expired by now are left out.
+ * one transaction on dst. dst must hold no row in any table (otherwise
+ * the answer is STORE_CONFLICT), and have the same schema version as src
+ * (otherwise STORE_ERR); either way nothing is written. Sessions that
+ * expired by now are left out.
  * After each table, fn (if not NULL) is told its name and how many rows
  * were copied. Each table's row count is checked on both sides before
  * the commit. On failure dst is unchanged and err says why.

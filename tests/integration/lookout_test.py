@@ -511,6 +511,9 @@ class Instance:
         as inst:
         st, j = inst.json_request("POST", "/api/v1/login", {...})
 
+    With sqlite=True the data stays in SQLite even when LOOKOUT_TEST_PG=1
+    (for tests that move it to PostgreSQL themselves).
+
     The data dir is inst.data (inside a temporary dir removed at exit).
     The server's stderr goes to inst.log_path; it is shown when a test
     fails inside the with block.

@@ -353,6 +353,20 @@ test_unknown_column(void **state)
 }
 
 static void
+test_other_version(void **state)
+{
+	struct fixture *f = *state;
+	char err[512];
+
+	assert_int_equal(db_exec(store_debug_db(f->dst),
+	    "INSERT INTO schema_version VALUES (99, 0)"), 0);
+	assert_int_equal(store_copy_lock_source(f->src, err, sizeof(err)), 0);
+	assert_int_equal(store_copy(f->src, f->dst, NOW, NULL, NULL, err,
+	    sizeof(err)), STORE_ERR);
+	assert_non_null(strstr(err, "schema version"));
+}
+
+static void
 test_unknown_table(void **state)
 {
 	struct fixture *f = *state;
@@ -431,6 +445,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_other_version, setup,
 		    teardown),
 	};
 
