@@ -35,13 +35,13 @@
 
 struct table {
 	const char	*name;
-	const char	*cols;		/* as the catalogue lists them */
+	const char	*cols;		/* in the catalogue's order */
 	const char	*types;		/* one letter a column */
 	const char	*select;	/* every row, in insertion order */
 	const char	*insert;
 	const char	*count;		/* rows select reads */
 	const char	*any;		/* a row, if the table has one */
-	int		 until_now;	/* select and count take $1 = now */
+	int		 until_now;	/* select, count take $1 = now */
 };
 
 static const struct table tables[] = {
@@ -97,10 +97,10 @@ static const struct table tables[] = {
 		.name = "user_regions",
 		.cols = "user_id, region_id",
 		.types = "ii",
-		.select = "SELECT user_id, region_id FROM user_regions ORDER BY "
-		    "user_id, region_id",
-		.insert = "INSERT INTO user_regions (user_id, region_id) VALUES "
-		    "($1, $2)",
+		.select = "SELECT user_id, region_id FROM user_regions "
+		    "ORDER BY user_id, region_id",
+		.insert = "INSERT INTO user_regions (user_id, region_id) "
+		    "VALUES ($1, $2)",
 		.count = "SELECT COUNT(*) FROM user_regions",
 		.any = "SELECT 1 FROM user_regions LIMIT 1",
 	},
@@ -175,8 +175,8 @@ static const struct table tables[] = {
 		.types = "iitbb",
 		.select = "SELECT alert_id, seq, kind, hash, value_sealed FROM "
 		    "alert_idents ORDER BY alert_id, seq",
-		.insert = "INSERT INTO alert_idents (alert_id, seq, kind, hash, "
-		    "value_sealed) VALUES ($1, $2, $3, $4, $5)",
+		.insert = "INSERT INTO alert_idents (alert_id, seq, kind, "
+		    "hash, value_sealed) VALUES ($1, $2, $3, $4, $5)",
 		.count = "SELECT COUNT(*) FROM alert_idents",
 		.any = "SELECT 1 FROM alert_idents LIMIT 1",
 	},
@@ -209,8 +209,8 @@ static const struct table tables[] = {
 		.name = "report_idents",
 		.cols = "report_id, seq, kind, hash, value_sealed",
 		.types = "iitbb",
-		.select = "SELECT report_id, seq, kind, hash, value_sealed FROM "
-		    "report_idents ORDER BY report_id, seq",
+		.select = "SELECT report_id, seq, kind, hash, value_sealed "
+		    "FROM report_idents ORDER BY report_id, seq",
 		.insert = "INSERT INTO report_idents (report_id, seq, kind, "
 		    "hash, value_sealed) VALUES ($1, $2, $3, $4, $5)",
 		.count = "SELECT COUNT(*) FROM report_idents",
@@ -281,8 +281,8 @@ static const struct table tables[] = {
 		.types = "itt",
 		.select = "SELECT report_id, tier, quarter FROM police_shares "
 		    "ORDER BY report_id, tier, quarter",
-		.insert = "INSERT INTO police_shares (report_id, tier, quarter) "
-		    "VALUES ($1, $2, $3)",
+		.insert = "INSERT INTO police_shares (report_id, tier, "
+		    "quarter) VALUES ($1, $2, $3)",
 		.count = "SELECT COUNT(*) FROM police_shares",
 		.any = "SELECT 1 FROM police_shares LIMIT 1",
 	},
