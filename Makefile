@@ -6,7 +6,8 @@ FUZZ_SECONDS ?= 300
 CMAKE	?= cmake
 
 .PHONY: all build run check check-pg check-e2e deps asan fuzz-build fuzz clean bench-screen \
-	valgrind bench-soak bench-durable bench-rss bench-fanout security
+	valgrind bench-soak bench-durable bench-rss bench-fanout bench-migrate \
+	security
 
 all: build
 
@@ -105,6 +106,9 @@ bench-fanout:
 # each role; fails on any injection point. Minutes, so not part of check.
 security: deps build
 	@LOOKOUT_BIN=$(CURDIR)/build/lookout python3 tests/security/sqlmap_scan.py
+
+bench-migrate:
+	@python3 bench/migrate
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench build-valgrind

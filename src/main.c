@@ -23,6 +23,7 @@ static const char usage[] =
     "  backup        copy the database to a file while serving\n"
     "  restore       put a backup back into a data dir\n"
     "  sheet         write the printed bad-date sheet as a PDF\n"
+    "  migrate       move an sqlite instance to postgresql\n"
     "\n"
     "Run 'lookout COMMAND --help' for a command's options.\n";
 
@@ -41,6 +42,7 @@ static const struct {
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
 	{ "sheet", cmd_sheet },
+	{ "migrate", cmd_migrate },
 };
 
 int

@@ -23,6 +23,7 @@ int	cmd_purge(int argc, char **argv);
 int	cmd_backup(int argc, char **argv);
 int	cmd_restore(int argc, char **argv);
 int	cmd_sheet(int argc, char **argv);
+int	cmd_migrate(int argc, char **argv);
 
 /* The retention purge of lookout serve (purge.c): runs it now on a
  * thread of its own, then every 24 hours. purger_start returns NULL with

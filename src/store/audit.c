@@ -16,6 +16,9 @@
 #include "util/log.h"
 #include "util/banned.h"
 
+/* Rows store_audit_each() reads in one statement. */
+#define AUDIT_PAGE	1000
+
 static int
 audit_row(struct arena *a, struct db_stmt *st, struct audit_row *out)
 {
@@ -137,23 +140,39 @@ store_audit_each(struct store *s, struct arena *a,
 	struct db_stmt *st = NULL;
 	struct audit_row row;
 	struct arena scratch;
-	int rc;
+	int64_t after = 0;
+	int rc, n;
 
-	/* Each row lives in scratch only while fn runs, so walking a log
-	 * of millions of rows takes constant memory. */
+	/*
+	 * Each row lives in scratch only while fn runs, and the log is read
+	 * AUDIT_PAGE rows at a time (a driver may fetch a statement's rows
+	 * all at once), so walking a log of millions of rows takes constant
+	 * memory. Rows are only ever appended, in seq order, so the pages
+	 * join up whatever is written between them.
+	 */
 	arena_init(&scratch);
-	rc = store_stmt_prepare(s, "SELECT seq, at, actor_id, action, object, "
-	    "detail, prev, hash FROM audit ORDER BY seq", &st);
-	if (rc != 0)
-		goto out;
-	while ((rc = store_stmt_step(s, st)) == 1) {
-		if ((rc = audit_row(&scratch, st, &row)) != 0)
-			goto out;
-		rc = fn(&row, arg);
-		arena_release(&scratch);
+	do {
+		rc = store_stmt_prepare(s, "SELECT seq, at, actor_id, action, "
+		    "object, detail, prev, hash FROM audit WHERE seq > $1 "
+		    "ORDER BY seq LIMIT $2", &st);
 		if (rc != 0)
 			goto out;
-	}
+		db_bind_int(st, 1, after);
+		db_bind_int(st, 2, AUDIT_PAGE);
+		n = 0;
+		while ((rc = store_stmt_step(s, st)) == 1) {
+			n++;
+			if ((rc = audit_row(&scratch, st, &row)) != 0)
+				goto out;
+			after = row.seq;
+			rc = fn(&row, arg);
+			arena_release(&scratch);
+			if (rc != 0)
+				goto out;
+		}
+		db_finalize(st);
+		st = NULL;
+	} while (rc == 0 && n == AUDIT_PAGE);
 out:
 	arena_release(&scratch);
 	db_finalize(st);

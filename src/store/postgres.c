@@ -175,6 +175,53 @@ one_line(const char *msg, char *out, size_t len)
 }
 
 /*
+ * Replace the password of url wherever it appears in msg with "***":
+ * libpq quotes the part of a URL it cannot parse, and sometimes all of
+ * it. The password is what lies between the user's ':' and the last '@'
+ * before the host.
+ */
+static void
+hide_password(const char *url, char *msg, size_t len)
+{
+	char pw[256], out[256];
+	const char *p, *end, *at = NULL, *colon, *hit;
+	size_t n, o = 0;
+	int found = 0;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?");
+	for (hit = p; hit < end; hit++)
+		if (*hit == '@')
+			at = hit;
+	if (at == NULL || (colon = memchr(p, ':', (size_t)(at - p))) == NULL)
+		return;
+	n = (size_t)(at - colon - 1);
+	if (n == 0)
+		return;
+	if (n >= sizeof(pw)) {
+		/* Too long to look for: say nothing of the URL at all. */
+		snprintf(msg, len, "the URL could not be used");
+		return;
+	}
+	memcpy(pw, colon + 1, n);
+	pw[n] = '\0';
+	for (p = msg; (hit = strstr(p, pw)) != NULL && o < sizeof(out);
+	    p = hit + n) {
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%.*s***",
+		    (int)(hit - p), p);
+		found = 1;
+	}
+	if (found) {
+		if (o < sizeof(out))
+			snprintf(out + o, sizeof(out) - o, "%s", p);
+		snprintf(msg, len, "%s", out);
+	}
+	explicit_bzero(pw, sizeof(pw));
+}
+
+/*
  * Classify a failed result (or a connection failure when res is NULL),
  * log it once at a level that fits, and return the store_rc.
  */
@@ -967,9 +1014,10 @@ pg_open(const char *dir, const char *url, int create, struct db **out,
 		goto out;
 	}
 	if (PQstatus(db->conn) != CONNECTION_OK) {
-		/* libpq's message names host, port and user, never the
-		 * password. */
+		/* libpq's message names host, port and user; but on a URL
+		 * it cannot parse, it quotes the URL. */
 		one_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+		hide_password(url, msg, sizeof(msg));
 		snprintf(err, errlen, "cannot connect to the postgresql "
 		    "database: %s", msg);
 		rc = STORE_BUSY;

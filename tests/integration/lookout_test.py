@@ -565,6 +565,9 @@ class Instance:
         as inst:
         st, j = inst.json_request("POST", "/api/v1/login", {...})
 
+    With sqlite=True the data stays in SQLite even when LOOKOUT_TEST_PG=1
+    (for tests that move it to PostgreSQL themselves).
+
     The data dir is inst.data (inside a temporary dir removed at exit).
     The server's stderr goes to inst.log_path; it is shown when a test
     fails inside the with block.
@@ -572,7 +575,7 @@ class Instance:
 
     def __init__(self, regions=(), users=(), admin=ADMIN_NAME,
                  admin_password=ADMIN_PASSWORD, start=True, env=None,
-                 conf=None):
+                 conf=None, sqlite=False):
         self.regions = list(regions)
         self.users = list(users)
         self.admin = admin
@@ -585,6 +588,7 @@ class Instance:
         self.host = "127.0.0.1"
         self.tmp = None
         self.db_url = None      # PostgreSQL: the instance's database
+        self.sqlite = sqlite    # SQLite even with LOOKOUT_TEST_PG=1
 
     # -- lifecycle ------------------------------------------------------
 
@@ -606,7 +610,7 @@ class Instance:
 
     def setup(self):
         args = ["init", "--data", self.data, "--admin", self.admin]
-        if PG:
+        if PG and not self.sqlite:
             c = pg_cluster()
             self.db_url = c.url(c.create_db())
             args += ["--db", self.db_url]
@@ -615,7 +619,7 @@ class Instance:
             # On PostgreSQL, init wrote the db key there: it goes after
             # the test's lines, which keep their line numbers.
             path = os.path.join(self.data, "lookout.conf")
-            ours = self._read(path) if PG else ""
+            ours = self._read(path) if self.db_url else ""
             with open(path, "w") as f:
                 f.write(self.conf + ("\n" if ours and
                                      not self.conf.endswith("\n") else "")
