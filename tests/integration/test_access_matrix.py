@@ -260,6 +260,13 @@ API_MATRIX = [
         (401, 204, 204, 403, 403, 403, 403, 204),
         watch="feed_a", may_change=("member_a",)),
 
+    # -- the SMS gateway ----------------------------------------------------
+    # Kannel's get-url: its shared secret is the only credential, and a
+    # session counts for nothing. This instance sets none, so every text
+    # is refused, whoever asks (test_sms.py runs it with one).
+    row("GET", "/sms/inbound?from=16045550100&text=CHECK+6045550142",
+        (403, 403, 403, 403, 403, 403, 403, 403)),
+
     # -- help requests and cases -------------------------------------------
     row("POST", "/api/v1/help-requests",
         (201, 201, 201, 201, 201, 201, 201, 201), body=HELP_BODY),
