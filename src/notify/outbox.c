@@ -157,6 +157,18 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 		    "messages stay queued", err);
 		goto out;
 	}
+	/*
+	 * Its claims and settlements are its own business: no user was told
+	 * they are saved. Settling without an fsync each keeps exactly-once
+	 * across a crash of any process (the write is in the log the moment
+	 * it commits); only a power loss could undo the last settlements,
+	 * and so resend those messages (docs/operations.md).
+	 */
+	s = store_acquire(sd->app.pool);
+	if (store_relax_sync(s) != 0)
+		log_warn("outbox: cannot relax the sender's syncs; sending "
+		    "more slowly");
+	store_release(sd->app.pool, s);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("outbox: cannot start libcurl; messages stay queued");
 		goto out;
