@@ -1,8 +1,8 @@
 /*
- * store_notify.h: the store's part of delivery (tables of migration 4 in
- * migrations.c): what each member chose to receive her alerts on, and
- * the durable outbox of messages to send. Same rules as store.h (return
- * codes, arenas, no SQL above the store).
+ * store_notify.h: the store's part of delivery (tables of migrations 4
+ * and 5 in migrations.c): what each member chose to receive her alerts
+ * on, and the durable outbox of messages to send. Same rules as
+ * store.h (return codes, arenas, no SQL above the store).
  *
  * Contacts and messages arrive sealed and leave sealed; the store sees
  * only keyed hashes of contacts and hashes of unsubscribe tokens.

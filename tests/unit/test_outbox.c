@@ -747,6 +747,94 @@ test_fanout_withdrawn(void **state)
 	keys_wipe(&app.keys);
 }
 
+/* The outbox of schema version 4, whose rows held the rendered message. */
+static const char outbox_v4[] =
+	"DROP TABLE outbox;"
+	"CREATE TABLE outbox ("
+	"id INTEGER PRIMARY KEY CHECK (id > 0),"
+	"channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+	"user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,"
+	"alert_id INTEGER REFERENCES alerts (id) ON DELETE SET NULL,"
+	"recipient_sealed BLOB NOT NULL, body_sealed BLOB NOT NULL,"
+	"state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),"
+	"attempts INTEGER NOT NULL CHECK (attempts >= 0),"
+	"next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	"sent_at INTEGER, claimed_by INTEGER, claimed_until INTEGER);"
+	"DELETE FROM schema_version WHERE version >= 5";
+
+/* A message queued, rendered and sealed, before migration 5 is sent as
+ * it was after it. */
+static void
+test_queued_before_migration(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg m = { "Sujet", "texte", "<p>x</p>",
+	    "https://lookout.example/unsubscribe?t=abc" };
+	const char *to = "old@example.net";
+	struct outbox_item *items;
+	struct buf plain, rcpt, body;
+	struct db_stmt *st = NULL;
+	uint8_t master[KEY_BYTES];
+	struct app app;
+	char err[256];
+	size_t n;
+	int v = 0;
+
+	memset(&app, 0, sizeof(app));
+	config_defaults(&app.cfg);
+	randombytes_buf(master, sizeof(master));
+	keys_from_master(&app.keys, master);
+	assert_int_equal(db_exec(store_debug_db(f->s), outbox_v4), 0);
+	buf_init(&plain, BUF_CAP_LARGE);
+	buf_init(&rcpt, BUF_CAP_SMALL);
+	buf_init(&body, BUF_CAP_LARGE);
+	assert_int_equal(outbox_msg_encode(&m, &plain), 0);
+	assert_int_equal(seal_value(&app.keys, "outbox", "recipient",
+	    987654321, to, strlen(to), &rcpt), 0);
+	assert_int_equal(seal_value(&app.keys, "outbox", "body", 987654321,
+	    plain.buf, plain.len, &body), 0);
+	assert_int_equal(db_prepare(store_debug_db(f->s), "INSERT INTO outbox "
+	    "(id, channel, recipient_sealed, body_sealed, state, attempts, "
+	    "next_attempt_at, created_at) VALUES (987654321, 'email', $1, "
+	    "$2, 'queued', 0, 100, 100)", &st), 0);
+	db_bind_blob(st, 1, rcpt.buf, rcpt.len);
+	db_bind_blob(st, 2, body.buf, body.len);
+	assert_int_equal(db_step(st), 0);
+	db_finalize(st);
+	buf_release(&plain);
+	buf_release(&rcpt);
+	buf_release(&body);
+	store_close(f->s);
+
+	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
+	if (f->s == NULL)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(store_schema_version(f->s, &v), 0);
+	assert_int_equal(v, store_migration_latest());
+	assert_int_equal(store_check(f->s), 0);
+	assert_int_equal(count_state(f->s, "queued"), 1);
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 7, 60, 10,
+	    &items, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, 987654321);
+	assert_string_equal(items[0].recipient, to);
+	assert_string_equal(items[0].msg.text, "texte");
+	assert_string_equal(items[0].msg.unsubscribe, m.unsubscribe);
+	assert_int_equal(outbox_settle(&app, f->s, &items[0], 7,
+	    OUTBOX_DELIVERED), 0);
+	assert_int_equal(count_state(f->s, "sent"), 1);
+	/* New messages take ids above it, in order. */
+	{
+		int64_t next = 0;
+
+		assert_int_equal(store_begin(f->s), 0);
+		assert_int_equal(store_outbox_next_id(f->s, &next), 0);
+		assert_int_equal(store_commit(f->s), 0);
+		assert_int_equal(next, 987654322);
+	}
+	keys_wipe(&app.keys);
+}
+
 int
 main(void)
 {
@@ -766,6 +854,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fanout_withdrawn, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_queued_before_migration,
+		    setup, teardown),
 	};
 
 	if (sodium_init() < 0)
