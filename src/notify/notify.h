@@ -15,7 +15,7 @@
  *    polls it (and looks for due messages every OUTBOX_POLL_SECONDS
  *    anyway, for retries, other nodes and lookout import). End of file
  *    on it, when the server closes it or dies, tells the sender to stop:
- *    it starts no new send, lets one in progress finish for up to
+ *    it starts no new send, lets those in progress finish for up to
  *    OUTBOX_STOP_GRACE seconds, gives back its unsent claims and exits.
  *  - done: the sender holds its write end; the server reads end of file
  *    when the sender has exited, which is how a clean shutdown waits for
