@@ -415,96 +415,63 @@ cmp_sub(const void *x, const void *y)
 	return a->user_id < b->user_id ? -1 : a->user_id > b->user_id;
 }
 
-/* Seal and insert one message. */
+/*
+ * Insert one message, as small as it can be: whom (user_id), what
+ * (alert_id), on which channel and in which language. It carries no
+ * sealed value. The recipient is the subscription's sealed contact,
+ * opened at send time under its own associated data (subscriptions,
+ * column, user id): a byte copy here would not open under the outbox
+ * row's, and re-sealing it for the row would cost an unseal and a seal
+ * per member while the alert's transaction holds the write lock. The
+ * reference is also correct: a member who changes or removes a contact
+ * has her queued messages on that channel removed with it
+ * (store_outbox_cancel), so whatever contact a queued message finds is
+ * the one she had when it was queued. The body is rendered from the
+ * alert at send time, so a withdrawn alert is never sent.
+ */
 static int
-queue_one(struct app *app, struct store *s, const char *channel,
-    int64_t user_id, int64_t alert_id, const char *to,
-    const struct outbox_msg *msg, int64_t now)
+queue_one(struct store *s, const char *channel, int64_t id, int64_t user_id,
+    int64_t alert_id, const char *lang, int64_t now)
 {
 	struct store_outbox m;
-	struct buf rcpt, body, plain;
-	int rc = REPORT_ERR;
 
 	memset(&m, 0, sizeof(m));
-	buf_init(&rcpt, BUF_CAP_SMALL);
-	buf_init(&body, BUF_CAP_LARGE);
-	buf_init(&plain, BUF_CAP_LARGE);
-	m.id = random_id();
+	m.id = id;
 	m.channel = (char *)channel;
 	m.user_id = user_id;
 	m.alert_id = alert_id;
+	m.lang = (char *)lang;
 	m.next_attempt_at = now;
 	m.created_at = now;
-	if (outbox_msg_encode(msg, &plain) == -1 ||
-	    seal_value(&app->keys, "outbox", "recipient", m.id, to, strlen(to),
-	    &rcpt) == -1 ||
-	    seal_value(&app->keys, "outbox", "body", m.id, plain.buf,
-	    plain.len, &body) == -1)
-		goto out;
-	m.recipient_sealed = (uint8_t *)rcpt.buf;
-	m.recipient_sealed_len = rcpt.len;
-	m.body_sealed = (uint8_t *)body.buf;
-	m.body_sealed_len = body.len;
-	rc = loop_rc(store_outbox_insert(s, &m));
-out:
-	buf_wipe(&plain);
-	buf_release(&rcpt);
-	buf_release(&body);
-	return rc;
+	return loop_rc(store_outbox_insert(s, &m));
 }
 
-/* Queue the messages of one subscriber; *queued counts them. A
- * subscription that does not open is logged and skipped: it must not
- * keep the alert from everyone else. */
+/* Queue the messages of one subscriber; *queued counts them and *id is
+ * the next id to use. */
 static int
-queue_for(struct app *app, struct store *s, const struct alert *al,
-    const struct store_subscription *sub, const char *base, int64_t now,
+queue_for(struct store *s, const struct alert *al,
+    const struct store_subscription *sub, int64_t now, int64_t *id,
     size_t *queued)
 {
-	struct outbox_msg msg;
-	const char *lang, *tok, *to;
-	struct arena a;
-	int rc = 0;
+	const char *lang;
+	int rc;
 
-	arena_init(&a);
 	lang = lang_match(sub->lang, strlen(sub->lang));
 	if (lang == NULL)
 		lang = "en";
 	if (sub->email_sealed != NULL) {
-		tok = loop_unseal(app, &a, "subscriptions", "unsub",
-		    sub->user_id, sub->unsub_sealed, sub->unsub_sealed_len);
-		to = loop_unseal(app, &a, "subscriptions", "email",
-		    sub->user_id, sub->email_sealed, sub->email_sealed_len);
-		if (tok == NULL || to == NULL || *to == '\0') {
-			log_error("outbox: the email subscription of user %lld "
-			    "does not open; skipped", (long long)sub->user_id);
-		} else {
-			if ((rc = outbox_render_email(&a, lang, al, base, tok,
-			    &msg)) != 0 ||
-			    (rc = queue_one(app, s, "email", sub->user_id,
-			    al->id, to, &msg, now)) != 0)
-				goto out;
-			(*queued)++;
-		}
+		if ((rc = queue_one(s, "email", (*id)++, sub->user_id, al->id,
+		    lang, now)) != 0)
+			return rc;
+		(*queued)++;
 	}
 	if (sub->sms_sealed != NULL) {
-		to = loop_unseal(app, &a, "subscriptions", "sms", sub->user_id,
-		    sub->sms_sealed, sub->sms_sealed_len);
-		if (to == NULL || *to == '\0') {
-			log_error("outbox: the SMS subscription of user %lld "
-			    "does not open; skipped", (long long)sub->user_id);
-		} else {
-			if ((rc = outbox_render_sms(&a, lang, al, base,
-			    &msg)) != 0 ||
-			    (rc = queue_one(app, s, "sms", sub->user_id, al->id,
-			    to, &msg, now)) != 0)
-				goto out;
-			(*queued)++;
-		}
+		if ((rc = queue_one(s, "sms", (*id)++, sub->user_id, al->id,
+		    lang, now)) != 0)
+			return rc;
+		(*queued)++;
 	}
-out:
-	arena_release(&a);
-	return rc;
+	return 0;
 }
 
 int
@@ -512,11 +479,10 @@ outbox_enqueue_alert(struct app *app, struct store *s, int64_t alert_id,
     size_t *queued)
 {
 	struct store_subscription *subs = NULL, *part;
-	int64_t *rids, now = (int64_t)time(NULL);
+	int64_t *rids, id, now = (int64_t)time(NULL);
 	size_t nr, np, nsubs = 0, i;
 	struct alert al;
 	struct arena a;
-	const char *base;
 	char obj[64], detail[64];
 	int rc;
 
@@ -545,15 +511,16 @@ outbox_enqueue_alert(struct app *app, struct store *s, int64_t alert_id,
 		goto out;
 	/* A member following both "ca" and "ca-bc" gets one message. */
 	qsort(subs, nsubs, sizeof(*subs), cmp_sub);
-	base = base_url(app, &a);
+	if ((rc = loop_rc(store_outbox_next_id(s, &id))) != 0)
+		goto out;
 	for (i = 0; i < nsubs; i++) {
 		if (i > 0 && subs[i].user_id == subs[i - 1].user_id)
 			continue;
-		if ((rc = queue_for(app, s, &al, &subs[i], base, now,
-		    queued)) != 0)
+		if ((rc = queue_for(s, &al, &subs[i], now, &id, queued)) != 0)
 			goto out;
 	}
-	/* Contacts were unsealed to address the messages. */
+	/* Whom an alert went to is worth a trace even though no contact
+	 * is opened here (the sender opens each one as it sends). */
 	snprintf(obj, sizeof(obj), "alert:%lld", (long long)alert_id);
 	snprintf(detail, sizeof(detail), "messages=%zu", *queued);
 	rc = loop_rc(audit_log(app, s, 0, "outbox.queue", obj, detail));
@@ -647,6 +614,64 @@ outbox_metrics_render(struct buf *out)
 
 /* The sending side */
 
+/* The alert a batch's messages carry, looked up once per alert. */
+struct alert_cache {
+	int64_t		id;
+	int		rc;	/* of alert_get */
+	struct alert	al;
+};
+
+/*
+ * Render a message queued without a body (queue_one): 0 with *to and
+ * out set, 1 when its alert was withdrawn (or deleted) meanwhile, -1
+ * when it cannot be sent (no contact, or one that does not open).
+ */
+static int
+render_queued(struct app *app, struct store *s, struct arena *a,
+    const struct store_outbox *row, struct alert_cache *c, const char **to,
+    struct outbox_msg *out)
+{
+	struct store_subscription sub;
+	const char *tok, *lang;
+
+	*to = NULL;
+	if (row->alert_id == 0)
+		return 1;
+	if (c->id != row->alert_id) {
+		c->id = row->alert_id;
+		c->rc = alert_get(app, s, a, row->alert_id, &c->al);
+	}
+	if (c->rc == REPORT_NOTFOUND)
+		return 1;
+	if (c->rc != 0 || row->user_id == 0 ||
+	    store_subscription_get(s, a, row->user_id, &sub) != 0)
+		return -1;
+	lang = lang_match(row->lang, strlen(row->lang));
+	if (lang == NULL)
+		lang = "en";
+	if (strcmp(row->channel, "email") == 0) {
+		if (sub.email_sealed == NULL)
+			return -1;
+		tok = loop_unseal(app, a, "subscriptions", "unsub",
+		    sub.user_id, sub.unsub_sealed, sub.unsub_sealed_len);
+		*to = loop_unseal(app, a, "subscriptions", "email",
+		    sub.user_id, sub.email_sealed, sub.email_sealed_len);
+		if (tok == NULL || *to == NULL || **to == '\0' ||
+		    outbox_render_email(a, lang, &c->al, base_url(app, a), tok,
+		    out) != 0)
+			return -1;
+		return 0;
+	}
+	if (sub.sms_sealed == NULL)
+		return -1;
+	*to = loop_unseal(app, a, "subscriptions", "sms", sub.user_id,
+	    sub.sms_sealed, sub.sms_sealed_len);
+	if (*to == NULL || **to == '\0' ||
+	    outbox_render_sms(a, lang, &c->al, base_url(app, a), out) != 0)
+		return -1;
+	return 0;
+}
+
 int
 outbox_claim(struct app *app, struct store *s, struct arena *a,
     const char *channel, int64_t claimer, int64_t lease, size_t limit,
@@ -654,25 +679,43 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 {
 	struct store_outbox *rows;
 	struct outbox_item *it;
+	struct alert_cache cache;
 	int64_t now = (int64_t)time(NULL);
 	const char *to, *body;
-	size_t nr, i, m = 0;
-	int rc;
+	size_t nr, i, m = 0, withdrawn = 0;
+	int rc, r;
 
 	*out = NULL;
 	*n = 0;
+	memset(&cache, 0, sizeof(cache));
 	if ((rc = store_outbox_claim(s, a, channel, now, claimer, now + lease,
 	    limit, &rows, &nr)) != 0)
 		return loop_rc(rc);
 	*out = arena_alloc(a, sizeof(**out) * (nr ? nr : 1));
 	for (i = 0; i < nr; i++) {
 		it = &(*out)[m];
-		to = loop_unseal(app, a, "outbox", "recipient", rows[i].id,
-		    rows[i].recipient_sealed, rows[i].recipient_sealed_len);
-		body = loop_unseal(app, a, "outbox", "body", rows[i].id,
-		    rows[i].body_sealed, rows[i].body_sealed_len);
-		if (to == NULL || body == NULL ||
-		    outbox_msg_decode(a, body, strlen(body), &it->msg) != 0) {
+		if (rows[i].body_sealed == NULL) {
+			r = render_queued(app, s, a, &rows[i], &cache, &to,
+			    &it->msg);
+		} else {
+			/* Queued before migration 5: sealed as rendered. */
+			to = loop_unseal(app, a, "outbox", "recipient",
+			    rows[i].id, rows[i].recipient_sealed,
+			    rows[i].recipient_sealed_len);
+			body = loop_unseal(app, a, "outbox", "body",
+			    rows[i].id, rows[i].body_sealed,
+			    rows[i].body_sealed_len);
+			r = to == NULL || body == NULL ||
+			    outbox_msg_decode(a, body, strlen(body),
+			    &it->msg) != 0 ? -1 : 0;
+		}
+		if (r == 1) {
+			if (store_outbox_withdrawn(s, rows[i].id,
+			    claimer) == 0)
+				withdrawn++;
+			continue;
+		}
+		if (r != 0) {
 			log_error("outbox: message %lld does not open; it "
 			    "fails", (long long)rows[i].id);
 			if (store_outbox_fail(s, rows[i].id, claimer) == 0)
@@ -685,6 +728,9 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 		it->recipient = to;
 		m++;
 	}
+	if (withdrawn > 0)
+		log_info("outbox: %zu messages not sent: their alert was "
+		    "withdrawn", withdrawn);
 	*n = m;
 	return 0;
 }

@@ -10,10 +10,13 @@
  * of the alert's regions or a region above one (a member following "ca"
  * gets the alerts of "ca-bc-van"); one message per channel she chose.
  *
- * Messages are rendered when queued, in the member's language, and kept
- * sealed with their recipient: the database alone shows neither who is
- * told nor what. Delivery is at least once: a sender that dies between
- * sending and settling leaves the message queued, and its claim expires.
+ * A queued message is small: the member, the alert, the channel and the
+ * member's language. It is rendered when a sender claims it, addressed
+ * to the member's sealed contact in her subscription: the database alone
+ * shows neither who is told nor what, and a message whose alert was
+ * withdrawn before it went is not sent (state withdrawn). Delivery is at
+ * least once: a sender that dies between sending and settling leaves
+ * the message queued, and its claim expires.
  *
  * Return values are enum report_rc.
  */
@@ -92,8 +95,9 @@ enum outbox_result {
 };
 
 /* Claim up to limit due messages of channel for claimer, until now +
- * lease seconds, and unseal them into a (wiped when the caller releases
- * it). A message that does not unseal is failed at once. */
+ * lease seconds, and render or unseal them into a (wiped when the caller
+ * releases it). A message that does not open is failed at once; one
+ * whose alert was withdrawn is marked so and not returned. */
 int	outbox_claim(struct app *app, struct store *s, struct arena *a,
 	    const char *channel, int64_t claimer, int64_t lease, size_t limit,
 	    struct outbox_item **out, size_t *n);

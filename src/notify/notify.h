@@ -15,7 +15,7 @@
  *    polls it (and looks for due messages every OUTBOX_POLL_SECONDS
  *    anyway, for retries, other nodes and lookout import). End of file
  *    on it, when the server closes it or dies, tells the sender to stop:
- *    it starts no new send, lets one in progress finish for up to
+ *    it starts no new send, lets those in progress finish for up to
  *    OUTBOX_STOP_GRACE seconds, gives back its unsent claims and exits.
  *  - done: the sender holds its write end; the server reads end of file
  *    when the sender has exited, which is how a clean shutdown waits for
@@ -38,6 +38,8 @@
 
 #define OUTBOX_POLL_SECONDS	5
 #define OUTBOX_BATCH		8	/* messages claimed at a time */
+#define OUTBOX_SENDERS		4	/* sends at once, each over its own
+					   connection */
 #define OUTBOX_LEASE_SECONDS	600	/* longer than a batch can take */
 #define OUTBOX_STOP_GRACE	3	/* seconds a send may finish in */
 #define OUTBOX_STOP_WAIT	8	/* seconds serve waits for the sender */

@@ -2,10 +2,18 @@
  * outbox.c: the sender process of lookout serve (notify.h): claims due
  * messages, sends each on its channel, settles it; retries come due by
  * themselves (core/outbox.c decides when).
+ *
+ * OUTBOX_SENDERS threads send at once, each over its own connections to
+ * the relay and the gateway: a message spends most of its time waiting
+ * for the relay's replies, and one connection would leave the rest of
+ * the time unused. They share the process's one database connection
+ * (the pool blocks the others while one claims or settles), so they
+ * never wait on each other's locks inside the database.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +46,20 @@ struct sender {
 	struct notify_channel	 ch[MAX_CHANNELS];
 	size_t			 nch;
 	int			 wake_rd;
+	int64_t			 claimer;
+	pthread_mutex_t		 mu;		/* guards the rest */
+	pthread_cond_t		 cv;		/* a wake-up, or stopping */
+	uint64_t		 wakes;
 	int			 stopping;
 	time_t			 stop_at;
-	int64_t			 claimer;
+};
+
+/* One sending thread and its own connections. */
+struct worker {
+	struct sender		*sd;
+	struct notify_channel	 ch[MAX_CHANNELS];
+	size_t			 nch;
+	pthread_t		 t;
 };
 
 static time_t
@@ -52,7 +71,19 @@ mono_now(void)
 	return ts.tv_sec;
 }
 
-/* Wait up to ms for the server: drains wake-ups, notices end of file. */
+static int
+stopping(struct sender *sd)
+{
+	int v;
+
+	pthread_mutex_lock(&sd->mu);
+	v = sd->stopping;
+	pthread_mutex_unlock(&sd->mu);
+	return v;
+}
+
+/* Wait up to ms for the server: drains wake-ups, notices end of file,
+ * and passes either on to the other threads. */
 static void
 wait_wake(struct sender *sd, int ms)
 {
@@ -60,16 +91,20 @@ wait_wake(struct sender *sd, int ms)
 	char b[64];
 	ssize_t n;
 
-	if (sd->stopping)
+	if (stopping(sd))
 		return;
 	if (poll(&pfd, 1, ms) <= 0)
 		return;
 	while ((n = read(sd->wake_rd, b, sizeof(b))) > 0)
 		;
-	if (n == 0) {
+	pthread_mutex_lock(&sd->mu);
+	if (n == 0 && !sd->stopping) {
 		sd->stopping = 1;
 		sd->stop_at = mono_now();
 	}
+	sd->wakes++;
+	pthread_cond_broadcast(&sd->cv);
+	pthread_mutex_unlock(&sd->mu);
 }
 
 /* For a send in progress: give up once stopping for longer than the
@@ -78,15 +113,19 @@ static int
 cancel_send(void *arg)
 {
 	struct sender *sd = arg;
+	int v;
 
 	wait_wake(sd, 0);
-	return sd->stopping && mono_now() - sd->stop_at >= OUTBOX_STOP_GRACE;
+	pthread_mutex_lock(&sd->mu);
+	v = sd->stopping && mono_now() - sd->stop_at >= OUTBOX_STOP_GRACE;
+	pthread_mutex_unlock(&sd->mu);
+	return v;
 }
 
 /* One round over the channels; 1 when a batch came back full (more may
  * be due at once). */
 static int
-deliver(struct sender *sd)
+deliver(struct sender *sd, struct notify_channel *chs, size_t nch)
 {
 	struct outbox_item *items;
 	struct notify_channel *ch;
@@ -96,8 +135,8 @@ deliver(struct sender *sd)
 	size_t i, k, n;
 	int rc, full = 0;
 
-	for (k = 0; k < sd->nch && !sd->stopping; k++) {
-		ch = &sd->ch[k];
+	for (k = 0; k < nch && !stopping(sd); k++) {
+		ch = &chs[k];
 		arena_init(&a);
 		s = store_acquire(sd->app.pool);
 		rc = outbox_claim(&sd->app, s, &a, ch->name, sd->claimer,
@@ -111,7 +150,7 @@ deliver(struct sender *sd)
 		}
 		if (n == OUTBOX_BATCH)
 			full = 1;
-		for (i = 0; i < n && !sd->stopping; i++) {
+		for (i = 0; i < n && !stopping(sd); i++) {
 			res = ch->send(ch->ctx, &items[i], cancel_send, sd);
 			s = store_acquire(sd->app.pool);
 			(void)outbox_settle(&sd->app, s, &items[i],
@@ -136,13 +175,97 @@ purge(struct sender *sd)
 	store_release(sd->app.pool, s);
 }
 
+/* A thread other than the first: sends until the sender stops, and
+ * between full batches sleeps until a wake-up or the poll interval. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct sender *sd = w->sd;
+	struct timespec until;
+	uint64_t seen;
+	int full;
+
+	while (!stopping(sd)) {
+		pthread_mutex_lock(&sd->mu);
+		seen = sd->wakes;
+		pthread_mutex_unlock(&sd->mu);
+		full = deliver(sd, w->ch, w->nch);
+		if (full)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += OUTBOX_POLL_SECONDS;
+		pthread_mutex_lock(&sd->mu);
+		while (!sd->stopping && sd->wakes == seen &&
+		    pthread_cond_timedwait(&sd->cv, &sd->mu, &until) == 0)
+			;
+		pthread_mutex_unlock(&sd->mu);
+	}
+	return NULL;
+}
+
+/* Start the threads after the first, each with channels of its own; a
+ * thread that cannot be made leaves fewer, not none. */
+static size_t
+workers_start(struct sender *sd, struct worker *w, size_t max)
+{
+	struct notify_channel ch;
+	char err[256];
+	size_t n = 0, k;
+
+	while (n < max) {
+		memset(&w[n], 0, sizeof(w[n]));
+		w[n].sd = sd;
+		for (k = 0; k < sd->nch; k++) {
+			int rc = strcmp(sd->ch[k].name, "email") == 0 ?
+			    email_channel_open(&sd->app.cfg, &ch, err,
+			    sizeof(err)) :
+			    sms_channel_open(&sd->app.cfg, &ch, err,
+			    sizeof(err));
+
+			if (rc == 0)
+				w[n].ch[w[n].nch++] = ch;
+		}
+		if (w[n].nch == 0 ||
+		    pthread_create(&w[n].t, NULL, worker_main, &w[n]) != 0) {
+			for (k = 0; k < w[n].nch; k++)
+				w[n].ch[k].free(w[n].ch[k].ctx);
+			log_warn("outbox: sending over %zu connections, not "
+			    "%d", n + 1, OUTBOX_SENDERS);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+static void
+workers_stop(struct sender *sd, struct worker *w, size_t n)
+{
+	size_t i, k;
+
+	pthread_mutex_lock(&sd->mu);
+	if (!sd->stopping) {
+		sd->stopping = 1;
+		sd->stop_at = mono_now();
+	}
+	pthread_cond_broadcast(&sd->cv);
+	pthread_mutex_unlock(&sd->mu);
+	for (i = 0; i < n; i++) {
+		pthread_join(w[i].t, NULL);
+		for (k = 0; k < w[i].nch; k++)
+			w[i].ch[k].free(w[i].ch[k].ctx);
+	}
+}
+
 static void __attribute__((noreturn))
 sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 {
+	struct worker w[OUTBOX_SENDERS];
 	char err[256];
 	time_t last_purge = 0;
 	struct store *s;
-	size_t k;
+	size_t k, nw = 0;
 	int code = 1;
 
 	(void)prctl(PR_SET_NAME, "lookout-sender", 0, 0, 0);
@@ -157,13 +280,26 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 		    "messages stay queued", err);
 		goto out;
 	}
+	/*
+	 * Its claims and settlements are its own business: no user was told
+	 * they are saved. Settling without an fsync each keeps exactly-once
+	 * across a crash of any process (the write is in the log the moment
+	 * it commits); only a power loss could undo the last settlements,
+	 * and so resend those messages (docs/operations.md).
+	 */
+	s = store_acquire(sd->app.pool);
+	if (store_relax_sync(s) != 0)
+		log_warn("outbox: cannot relax the sender's syncs; sending "
+		    "more slowly");
+	store_release(sd->app.pool, s);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("outbox: cannot start libcurl; messages stay queued");
 		goto out;
 	}
 	sd->claimer = random_id();
-	while (!sd->stopping) {
-		int full = deliver(sd);
+	nw = workers_start(sd, w, OUTBOX_SENDERS - 1);
+	while (!stopping(sd)) {
+		int full = deliver(sd, sd->ch, sd->nch);
 
 		if (mono_now() - last_purge >= PURGE_EVERY) {
 			purge(sd);
@@ -171,6 +307,7 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 		}
 		wait_wake(sd, full ? 0 : OUTBOX_POLL_SECONDS * 1000);
 	}
+	workers_stop(sd, w, nw);
 	s = store_acquire(sd->app.pool);
 	(void)outbox_release(&sd->app, s, sd->claimer);
 	store_release(sd->app.pool, s);
@@ -242,6 +379,9 @@ outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 	}
 	if (pid == 0) {
 		child = xcalloc(1, sizeof(*child));
+		if (pthread_mutex_init(&child->mu, NULL) != 0 ||
+		    pthread_cond_init(&child->cv, NULL) != 0)
+			_exit(1);
 		child->app = *app;
 		child->app.pool = NULL;
 		child->wake_rd = wake[0];

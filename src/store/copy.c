@@ -307,17 +307,17 @@ static const struct table tables[] = {
 		.name = "outbox",
 		.cols = "id, channel, user_id, alert_id, recipient_sealed, "
 		    "body_sealed, state, attempts, next_attempt_at, "
-		    "created_at, sent_at, claimed_by, claimed_until",
-		.types = "itiibbtiiiiii",
+		    "created_at, sent_at, claimed_by, claimed_until, lang",
+		.types = "itiibbtiiiiiit",
 		.select = "SELECT id, channel, user_id, alert_id, "
 		    "recipient_sealed, body_sealed, state, attempts, "
 		    "next_attempt_at, created_at, sent_at, claimed_by, "
-		    "claimed_until FROM outbox ORDER BY id",
+		    "claimed_until, lang FROM outbox ORDER BY id",
 		.insert = "INSERT INTO outbox (id, channel, user_id, alert_id, "
 		    "recipient_sealed, body_sealed, state, attempts, "
 		    "next_attempt_at, created_at, sent_at, claimed_by, "
-		    "claimed_until) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-		    "$8, $9, $10, $11, $12, $13)",
+		    "claimed_until, lang) VALUES ($1, $2, $3, $4, $5, $6, "
+		    "$7, $8, $9, $10, $11, $12, $13, $14)",
 		.count = "SELECT COUNT(*) FROM outbox",
 		.any = "SELECT 1 FROM outbox LIMIT 1",
 	},

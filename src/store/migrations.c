@@ -353,6 +353,53 @@ static const char m004_delivery[] =
 	"CREATE INDEX outbox_alert ON outbox (alert_id);\n"
 	"CREATE INDEX outbox_created ON outbox (created_at)";
 
+/*
+ * 5: small outbox rows. A message for an alert is rendered when it is
+ * sent, not when it is queued, so queuing an alert for many members
+ * writes a few dozen bytes a member instead of a sealed rendered
+ * message. Such a row has no recipient_sealed and no body_sealed (both
+ * NULL): the sender opens the member's contact and unsubscribe token
+ * from her subscriptions row, under their own associated data, and
+ * renders the alert in lang. A message queued before this migration
+ * keeps its sealed recipient and body and is sent as it was. A message
+ * whose alert was withdrawn before it was sent is never sent: its state
+ * becomes withdrawn. The table is rebuilt because neither database can
+ * relax NOT NULL or a CHECK portably.
+ */
+static const char m005_small_outbox[] =
+	"CREATE TABLE outbox_new (\n"
+	"	id		@INT PRIMARY KEY CHECK (id > 0),\n"
+	"	channel		TEXT NOT NULL CHECK (channel IN ('email', 'sms')),\n"
+	"	user_id		@INT REFERENCES users (id) ON DELETE CASCADE,\n"
+	"	alert_id	@INT REFERENCES alerts (id) ON DELETE SET NULL,\n"
+	"	recipient_sealed @BLOB,\n"
+	"	body_sealed	@BLOB,\n"
+	"	state		TEXT NOT NULL CHECK (state IN\n"
+	"			    ('queued', 'sent', 'failed', 'withdrawn')),\n"
+	"	attempts	@INT NOT NULL CHECK (attempts >= 0),\n"
+	"	next_attempt_at	@INT NOT NULL,\n"
+	"	created_at	@INT NOT NULL,\n"
+	"	sent_at		@INT,\n"
+	"	claimed_by	@INT,\n"
+	"	claimed_until	@INT,\n"
+	"	lang		TEXT,\n"
+	"	CHECK ((recipient_sealed IS NULL) = (body_sealed IS NULL)),\n"
+	"	CHECK (body_sealed IS NOT NULL OR lang IS NOT NULL)\n"
+	");\n"
+	"INSERT INTO outbox_new (id, channel, user_id, alert_id,\n"
+	"    recipient_sealed, body_sealed, state, attempts, next_attempt_at,\n"
+	"    created_at, sent_at, claimed_by, claimed_until)\n"
+	"    SELECT id, channel, user_id, alert_id, recipient_sealed,\n"
+	"    body_sealed, state, attempts, next_attempt_at, created_at,\n"
+	"    sent_at, claimed_by, claimed_until FROM outbox;\n"
+	"DROP TABLE outbox;\n"
+	"ALTER TABLE outbox_new RENAME TO outbox;\n"
+	"CREATE INDEX outbox_due ON outbox (state, channel, next_attempt_at);\n"
+	"CREATE INDEX outbox_claim ON outbox (claimed_by);\n"
+	"CREATE INDEX outbox_user ON outbox (user_id);\n"
+	"CREATE INDEX outbox_alert ON outbox (alert_id);\n"
+	"CREATE INDEX outbox_created ON outbox (created_at)";
+
 static const struct migration {
 	int		 version;
 	const char	*sql;
@@ -361,6 +408,7 @@ static const struct migration {
 	{ 2, m002_core_loop },
 	{ 3, m003_help },
 	{ 4, m004_delivery },
+	{ 5, m005_small_outbox },
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))

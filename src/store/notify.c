@@ -242,8 +242,8 @@ store_outbox_insert(struct store *s, const struct store_outbox *m)
 		return STORE_ERR;
 	rc = store_stmt_prepare(s, "INSERT INTO outbox (id, channel, user_id, "
 	    "alert_id, recipient_sealed, body_sealed, state, attempts, "
-	    "next_attempt_at, created_at) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8)", &st);
+	    "next_attempt_at, created_at, lang) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $9)", &st);
 	if (rc != 0)
 		goto out;
 	db_bind_int(st, 1, m->id);
@@ -256,11 +256,45 @@ store_outbox_insert(struct store *s, const struct store_outbox *m)
 		db_bind_int(st, 4, m->alert_id);
 	else
 		db_bind_null(st, 4);
-	db_bind_blob(st, 5, m->recipient_sealed, m->recipient_sealed_len);
-	db_bind_blob(st, 6, m->body_sealed, m->body_sealed_len);
+	store_bind_opt_blob(st, 5, m->recipient_sealed,
+	    m->recipient_sealed_len);
+	store_bind_opt_blob(st, 6, m->body_sealed, m->body_sealed_len);
 	db_bind_int(st, 7, m->next_attempt_at);
 	db_bind_int(st, 8, m->created_at);
+	if (m->lang != NULL)
+		db_bind_text(st, 9, m->lang);
+	else
+		db_bind_null(st, 9);
 	rc = store_stmt_run(s, st);
+out:
+	db_finalize(st);
+	return rc;
+}
+
+/* The advisory lock's key: "lookout outbox ids" is all it means. */
+#define OUTBOX_ID_LOCK	"SELECT pg_advisory_xact_lock(7306218512450651)"
+
+int
+store_outbox_next_id(struct store *s, int64_t *id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	if (s->db->drv->dialect == DB_DIALECT_POSTGRES) {
+		if ((rc = store_stmt_prepare(s, OUTBOX_ID_LOCK, &st)) != 0 ||
+		    (rc = store_stmt_row(s, st)) != 0)
+			goto out;
+		db_finalize(st);
+		st = NULL;
+	}
+	rc = store_stmt_prepare(s, "SELECT COALESCE(MAX(id), 0) + 1 "
+	    "FROM outbox", &st);
+	if (rc != 0)
+		goto out;
+	if ((rc = store_stmt_row(s, st)) != 0)
+		goto out;
+	*id = db_col_int(st, 0);
 out:
 	db_finalize(st);
 	return rc;
@@ -271,18 +305,25 @@ out:
  * claimer updated meanwhile is checked again against the outer WHERE, so
  * even without SKIP LOCKED it could not be claimed twice.
  */
+#define CLAIM_COLUMNS	" RETURNING id, channel, user_id, alert_id, " \
+	"recipient_sealed, body_sealed, state, attempts, next_attempt_at, " \
+	"created_at, lang"
 #define CLAIM_RETURNING	" AND state = 'queued' " \
-	"AND (claimed_until IS NULL OR claimed_until <= $4) " \
-	"RETURNING id, channel, user_id, alert_id, recipient_sealed, " \
-	"body_sealed, state, attempts, next_attempt_at, created_at"
+	"AND (claimed_until IS NULL OR claimed_until <= $4)" CLAIM_COLUMNS
 #define CLAIM_SELECT	"SELECT id FROM outbox WHERE state = 'queued' " \
 	"AND channel = $3 AND next_attempt_at <= $4 " \
 	"AND (claimed_until IS NULL OR claimed_until <= $4) " \
 	"ORDER BY next_attempt_at, id LIMIT $5"
 
+/* In SQLite the guard's terms are written +state and +claimed_until so
+ * that the planner looks the claimed ids up by key: otherwise it walks
+ * every queued message of the state index, for each claim, and a large
+ * fan-out is claimed in quadratic time. */
 static const char claim_sqlite[] =
 	"UPDATE outbox SET claimed_by = $1, claimed_until = $2 "
-	"WHERE id IN (" CLAIM_SELECT ")" CLAIM_RETURNING;
+	"WHERE id IN (" CLAIM_SELECT ") AND +state = 'queued' "
+	"AND (+claimed_until IS NULL OR +claimed_until <= $4)"
+	CLAIM_COLUMNS;
 static const char claim_postgres[] =
 	"UPDATE outbox SET claimed_by = $1, claimed_until = $2 "
 	"WHERE id IN (" CLAIM_SELECT " FOR UPDATE SKIP LOCKED)"
@@ -331,6 +372,7 @@ store_outbox_claim(struct store *s, struct arena *a, const char *channel,
 		m->attempts = db_col_int(st, 7);
 		m->next_attempt_at = db_col_int(st, 8);
 		m->created_at = db_col_int(st, 9);
+		m->lang = store_col_str(a, st, 10);
 	}
 	if (rc != 0)
 		goto out;
@@ -396,6 +438,15 @@ store_outbox_fail(struct store *s, int64_t id, int64_t claimer)
 }
 
 int
+store_outbox_withdrawn(struct store *s, int64_t id, int64_t claimer)
+{
+	return settle(s, "UPDATE outbox SET state = 'withdrawn', "
+	    "claimed_by = NULL, claimed_until = NULL "
+	    "WHERE id = $1 AND state = 'queued' AND claimed_by = $2 "
+	    "RETURNING id", 0, 0, id, claimer);
+}
+
+int
 store_outbox_release(struct store *s, int64_t claimer, int64_t *n)
 {
 	struct db_stmt *st = NULL;
@@ -445,7 +496,8 @@ store_outbox_purge(struct store *s, int64_t before, int64_t *n)
 	int rc;
 
 	rc = store_stmt_prepare(s, "DELETE FROM outbox "
-	    "WHERE state IN ('sent', 'failed') AND created_at < $1 "
+	    "WHERE state IN ('sent', 'failed', 'withdrawn') "
+	    "AND created_at < $1 "
 	    "RETURNING id", &st);
 	if (rc != 0)
 		goto out;

@@ -313,6 +313,13 @@ store_rollback(struct store *s)
 }
 
 int
+store_relax_sync(struct store *s)
+{
+	return db_exec(s->db, s->db->drv->dialect == DB_DIALECT_POSTGRES ?
+	    "SET synchronous_commit = off" : "PRAGMA synchronous=NORMAL");
+}
+
+int
 store_stmt_prepare(struct store *s, const char *sql, struct db_stmt **st)
 {
 	*st = NULL;

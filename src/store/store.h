@@ -99,6 +99,15 @@ int	store_listener_open(const char *url, store_event_fn fn, void *arg,
 int	store_listener_start(struct store_listener *l);
 void	store_listener_close(struct store_listener *l);
 
+/*
+ * Make this connection's commits cheap: they survive a crash of the
+ * process at once, but reach the disk only with a later commit or
+ * checkpoint, so a power loss may undo the last of them. SQLite:
+ * synchronous=NORMAL in WAL mode; PostgreSQL: synchronous_commit off.
+ * Only for writes nobody was told are saved (the outbox sender's).
+ */
+int	store_relax_sync(struct store *s);
+
 int	store_begin(struct store *s);
 int	store_commit(struct store *s);
 int	store_rollback(struct store *s);

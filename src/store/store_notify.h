@@ -1,8 +1,8 @@
 /*
- * store_notify.h: the store's part of delivery (tables of migration 4 in
- * migrations.c): what each member chose to receive her alerts on, and
- * the durable outbox of messages to send. Same rules as store.h (return
- * codes, arenas, no SQL above the store).
+ * store_notify.h: the store's part of delivery (tables of migrations 4
+ * and 5 in migrations.c): what each member chose to receive her alerts
+ * on, and the durable outbox of messages to send. Same rules as
+ * store.h (return codes, arenas, no SQL above the store).
  *
  * Contacts and messages arrive sealed and leave sealed; the store sees
  * only keyed hashes of contacts and hashes of unsubscribe tokens.
@@ -60,8 +60,11 @@ int	store_subscribers(struct store *s, struct arena *a, int64_t region_id,
 	    struct store_subscription **out, size_t *n);
 
 /*
- * The outbox. channel is email|sms; state queued|sent|failed. attempts
- * counts the failed tries. user_id and alert_id are 0 when none.
+ * The outbox. channel is email|sms; state queued|sent|failed|withdrawn.
+ * attempts counts the failed tries. user_id and alert_id are 0 when
+ * none. A message rendered when it is sent (migration 5) has
+ * recipient_sealed and body_sealed NULL and lang set; one queued before
+ * has both sealed and lang NULL.
  */
 struct store_outbox {
 	int64_t	 id;
@@ -72,6 +75,7 @@ struct store_outbox {
 	size_t	 recipient_sealed_len;
 	uint8_t	*body_sealed;
 	size_t	 body_sealed_len;
+	char	*lang;
 	char	*state;
 	int64_t	 attempts;
 	int64_t	 next_attempt_at;
@@ -80,6 +84,14 @@ struct store_outbox {
 };
 
 int	store_outbox_insert(struct store *s, const struct store_outbox *m);
+/*
+ * The first of a run of ids for new messages: one above the largest id
+ * in the outbox, so that a fan-out inserts in key order. Inside a write
+ * transaction only; it holds until that transaction ends (SQLite has one
+ * writer; on PostgreSQL a transaction-scoped advisory lock makes
+ * publishers on other nodes wait for the commit).
+ */
+int	store_outbox_next_id(struct store *s, int64_t *id);
 /*
  * Claim up to limit queued messages of channel that are due at now and
  * not claimed (or whose claim has expired): they are marked claimed by
@@ -105,13 +117,16 @@ int	store_outbox_sent(struct store *s, int64_t id, int64_t claimer,
 int	store_outbox_retry(struct store *s, int64_t id, int64_t claimer,
 	    int64_t next_at);
 int	store_outbox_fail(struct store *s, int64_t id, int64_t claimer);
+/* The same, to state withdrawn: its alert was withdrawn before it was
+ * sent, so it never will be. */
+int	store_outbox_withdrawn(struct store *s, int64_t id, int64_t claimer);
 /* Release every claim of claimer on messages still queued (a clean
  * shutdown); *n is how many. */
 int	store_outbox_release(struct store *s, int64_t claimer, int64_t *n);
 /* Remove the member's queued messages on channel: she chose to stop. */
 int	store_outbox_cancel(struct store *s, int64_t user_id,
 	    const char *channel);
-/* Remove sent and failed messages created before before; *n is how
+/* Remove sent, failed and withdrawn messages created before before; *n is how
  * many. Queued ones stay whatever their age. */
 int	store_outbox_purge(struct store *s, int64_t before, int64_t *n);
 /* How many messages are in state (any when NULL). */

@@ -2,7 +2,9 @@
  * test_outbox.c: the outbox: retry backoff, the messages rendered for an
  * alert in each language, their sealed form, the email as it goes on
  * the wire (headers, RFC 2047 subjects, header injection refused, MIME
- * parts), and the claim-and-settle rules of the store over SQLite.
+ * parts), the claim-and-settle rules of the store over SQLite, and the
+ * fan-out of an alert: small queued rows, rendered when claimed, and
+ * never sent once the alert is withdrawn.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -17,10 +19,17 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "core/account.h"
+#include "core/app.h"
+#include "core/config.h"
 #include "core/outbox.h"
+#include "core/subscription.h"
+#include "crypto/seal.h"
 #include "core/smscmd.h"
 #include "notify/notify.h"
+#include "store/db.h"
 #include "store/store.h"
+#include "store/store_loop.h"
 #include "store/store_notify.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -547,6 +556,285 @@ test_claim_settle(void **state)
 	    3600, 10, &got, &n), STORE_ERR);
 }
 
+/* Fan-out */
+
+#define FANOUT_MEMBERS	2000
+#define FANOUT_SMS_EVERY 10	/* one member in ten also by SMS */
+/* What a queued message may take, in column bytes: it used to be about
+ * 3 KB (the rendered email, sealed, and the sealed address). */
+#define FANOUT_ROW_MAX	96
+
+static int64_t
+query_int(struct store *s, const char *sql)
+{
+	struct db_stmt *st = NULL;
+	int64_t v;
+
+	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
+	assert_int_equal(db_step(st), 1);
+	v = db_col_int(st, 0);
+	db_finalize(st);
+	return v;
+}
+
+static int64_t
+count_state(struct store *s, const char *state)
+{
+	int64_t n = -1;
+
+	assert_int_equal(store_outbox_count(s, state, &n), 0);
+	return n;
+}
+
+/* An instance with one region, FANOUT_MEMBERS members following it and
+ * one active alert (id 1) there. */
+static void
+fanout_world(struct fixture *f, struct app *app)
+{
+	uint8_t master[KEY_BYTES];
+	const char *codes[1] = { "ca-bc-van" };
+	struct org o = { 1, (char *)"org", 100 };
+	struct region r = { 1, (char *)"ca-bc-van", (char *)"Vancouver", 0 };
+	struct store_alert al;
+	char name[32], email[48], phone[24];
+	int i;
+
+	memset(app, 0, sizeof(*app));
+	config_defaults(&app->cfg);
+	snprintf(app->cfg.public_url, sizeof(app->cfg.public_url),
+	    "https://lookout.example");
+	randombytes_buf(master, sizeof(master));
+	keys_from_master(&app->keys, master);
+	app->data_dir = f->dir;
+
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(store_org_insert(f->s, &o), 0);
+	assert_int_equal(store_region_insert(f->s, &r), 0);
+	for (i = 0; i < FANOUT_MEMBERS; i++) {
+		struct subscription_in in;
+		struct report_err err;
+		struct auth who;
+		struct user u;
+
+		snprintf(name, sizeof(name), "m%d", i);
+		snprintf(email, sizeof(email), "m%d@example.net", i);
+		snprintf(phone, sizeof(phone), "+1604555%04d", i);
+		memset(&u, 0, sizeof(u));
+		u.id = i + 1;
+		u.org_id = 1;
+		u.role = (char *)"member";
+		u.status = (char *)"active";
+		u.pw_hash = (char *)"x";
+		u.name_sealed = (uint8_t *)"n";
+		u.name_sealed_len = 1;
+		u.created_at = 100;
+		hash_name(&app->keys, name, u.name_hash);
+		assert_int_equal(store_user_insert(f->s, &u), 0);
+		memset(&who, 0, sizeof(who));
+		who.user_id = u.id;
+		who.org_id = 1;
+		who.role = ROLE_MEMBER;
+		memset(&in, 0, sizeof(in));
+		in.regions = codes;
+		in.nregions = 1;
+		in.email = email;
+		if (i % FANOUT_SMS_EVERY == 0)
+			in.sms = phone;
+		in.lang = i % 2 ? "fr" : "en";
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(subscription_set(app, f->s, &who, &in, "en",
+		    &err), 0);
+	}
+	memset(&al, 0, sizeof(al));
+	al.id = 1;
+	al.org_id = 1;
+	al.summary = (char *)"Tall man, silver sedan, refused to pay.";
+	al.severity = (char *)"high";
+	al.types = 1;
+	al.issued_on = (char *)"2026-11-20";
+	al.status = (char *)"active";
+	al.created_at = 100;
+	assert_int_equal(store_alert_insert(f->s, &al), 0);
+	assert_int_equal(store_alert_region_add(f->s, 1, 1), 0);
+	assert_int_equal(store_commit(f->s), 0);
+}
+
+static void
+test_fanout_small_rows(void **state)
+{
+	struct fixture *f = *state;
+	size_t queued = 0, n, want;
+	struct outbox_item *items;
+	struct app app;
+
+	fanout_world(f, &app);
+	want = FANOUT_MEMBERS + FANOUT_MEMBERS / FANOUT_SMS_EVERY;
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(outbox_enqueue_alert(&app, f->s, 1, &queued), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	assert_int_equal(queued, want);
+	assert_int_equal(count_state(f->s, "queued"), (int64_t)want);
+
+	/* Every row is small, holds no sealed copy of anything, and the
+	 * ids run in order with no gap. */
+	assert_true(query_int(f->s, "SELECT MAX(8 * 8 + length(channel) + "
+	    "length(state) + COALESCE(length(lang), 0) + "
+	    "COALESCE(length(recipient_sealed), 0) + "
+	    "COALESCE(length(body_sealed), 0)) FROM outbox") <=
+	    FANOUT_ROW_MAX);
+	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM outbox WHERE "
+	    "recipient_sealed IS NOT NULL OR body_sealed IS NOT NULL"), 0);
+	assert_int_equal(query_int(f->s, "SELECT MAX(id) - MIN(id) + 1 "
+	    "FROM outbox"), (int64_t)want);
+	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM outbox "
+	    "WHERE lang = 'fr' AND channel = 'email'"), FANOUT_MEMBERS / 2);
+
+	/* Claimed, a message is rendered for its member, in her language,
+	 * to her own address, with her own way to stop. */
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 7, 60, 2,
+	    &items, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].recipient, "m0@example.net");
+	assert_string_equal(items[1].recipient, "m1@example.net");
+	assert_non_null(strstr(items[0].msg.text, "silver sedan"));
+	assert_non_null(strstr(items[0].msg.html, "lang=\"en\""));
+	assert_non_null(strstr(items[1].msg.html, "lang=\"fr\""));
+	assert_non_null(strstr(items[0].msg.unsubscribe,
+	    "https://lookout.example/unsubscribe?lang=en&t="));
+	assert_string_not_equal(items[0].msg.unsubscribe,
+	    items[1].msg.unsubscribe);
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "sms", 7, 60, 1,
+	    &items, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].recipient, "+16045550000");
+	assert_non_null(strstr(items[0].msg.text, "STOP"));
+	keys_wipe(&app.keys);
+}
+
+static void
+test_fanout_withdrawn(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_item *items;
+	size_t queued = 0, n, i;
+	struct app app;
+
+	fanout_world(f, &app);
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(outbox_enqueue_alert(&app, f->s, 1, &queued), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	/* One goes before the alert is withdrawn... */
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 7, 60, 1,
+	    &items, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(outbox_settle(&app, f->s, &items[0], 7,
+	    OUTBOX_DELIVERED), 0);
+	assert_int_equal(store_alert_withdraw(f->s, 1), 0);
+	/* ...and nothing after: every other message is marked withdrawn
+	 * as it is claimed, and none is handed to a channel. */
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 8,
+		    60, 1000, &items, &n), 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(outbox_claim(&app, f->s, &f->a, "sms", 8,
+		    60, 1000, &items, &n), 0);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(count_state(f->s, "sent"), 1);
+	assert_int_equal(count_state(f->s, "queued"), 0);
+	assert_int_equal(count_state(f->s, "failed"), 0);
+	assert_int_equal(count_state(f->s, "withdrawn"), (int64_t)queued - 1);
+	keys_wipe(&app.keys);
+}
+
+/* The outbox of schema version 4, whose rows held the rendered message. */
+static const char outbox_v4[] =
+	"DROP TABLE outbox;"
+	"CREATE TABLE outbox ("
+	"id INTEGER PRIMARY KEY CHECK (id > 0),"
+	"channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+	"user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,"
+	"alert_id INTEGER REFERENCES alerts (id) ON DELETE SET NULL,"
+	"recipient_sealed BLOB NOT NULL, body_sealed BLOB NOT NULL,"
+	"state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),"
+	"attempts INTEGER NOT NULL CHECK (attempts >= 0),"
+	"next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	"sent_at INTEGER, claimed_by INTEGER, claimed_until INTEGER);"
+	"DELETE FROM schema_version WHERE version >= 5";
+
+/* A message queued, rendered and sealed, before migration 5 is sent as
+ * it was after it. */
+static void
+test_queued_before_migration(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg m = { "Sujet", "texte", "<p>x</p>",
+	    "https://lookout.example/unsubscribe?t=abc" };
+	const char *to = "old@example.net";
+	struct outbox_item *items;
+	struct buf plain, rcpt, body;
+	struct db_stmt *st = NULL;
+	uint8_t master[KEY_BYTES];
+	struct app app;
+	char err[256];
+	size_t n;
+	int v = 0;
+
+	memset(&app, 0, sizeof(app));
+	config_defaults(&app.cfg);
+	randombytes_buf(master, sizeof(master));
+	keys_from_master(&app.keys, master);
+	assert_int_equal(db_exec(store_debug_db(f->s), outbox_v4), 0);
+	buf_init(&plain, BUF_CAP_LARGE);
+	buf_init(&rcpt, BUF_CAP_SMALL);
+	buf_init(&body, BUF_CAP_LARGE);
+	assert_int_equal(outbox_msg_encode(&m, &plain), 0);
+	assert_int_equal(seal_value(&app.keys, "outbox", "recipient",
+	    987654321, to, strlen(to), &rcpt), 0);
+	assert_int_equal(seal_value(&app.keys, "outbox", "body", 987654321,
+	    plain.buf, plain.len, &body), 0);
+	assert_int_equal(db_prepare(store_debug_db(f->s), "INSERT INTO outbox "
+	    "(id, channel, recipient_sealed, body_sealed, state, attempts, "
+	    "next_attempt_at, created_at) VALUES (987654321, 'email', $1, "
+	    "$2, 'queued', 0, 100, 100)", &st), 0);
+	db_bind_blob(st, 1, rcpt.buf, rcpt.len);
+	db_bind_blob(st, 2, body.buf, body.len);
+	assert_int_equal(db_step(st), 0);
+	db_finalize(st);
+	buf_release(&plain);
+	buf_release(&rcpt);
+	buf_release(&body);
+	store_close(f->s);
+
+	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
+	if (f->s == NULL)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(store_schema_version(f->s, &v), 0);
+	assert_int_equal(v, store_migration_latest());
+	assert_int_equal(store_check(f->s), 0);
+	assert_int_equal(count_state(f->s, "queued"), 1);
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 7, 60, 10,
+	    &items, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].id, 987654321);
+	assert_string_equal(items[0].recipient, to);
+	assert_string_equal(items[0].msg.text, "texte");
+	assert_string_equal(items[0].msg.unsubscribe, m.unsubscribe);
+	assert_int_equal(outbox_settle(&app, f->s, &items[0], 7,
+	    OUTBOX_DELIVERED), 0);
+	assert_int_equal(count_state(f->s, "sent"), 1);
+	/* New messages take ids above it, in order. */
+	{
+		int64_t next = 0;
+
+		assert_int_equal(store_begin(f->s), 0);
+		assert_int_equal(store_outbox_next_id(f->s, &next), 0);
+		assert_int_equal(store_commit(f->s), 0);
+		assert_int_equal(next, 987654322);
+	}
+	keys_wipe(&app.keys);
+}
+
 int
 main(void)
 {
@@ -562,6 +850,12 @@ main(void)
 		cmocka_unit_test(test_address),
 		cmocka_unit_test_setup_teardown(test_claim_settle, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_fanout_small_rows, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fanout_withdrawn, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_queued_before_migration,
+		    setup, teardown),
 	};
 
 	if (sodium_init() < 0)
