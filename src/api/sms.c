@@ -11,6 +11,7 @@
  *
  * The sender's number goes to the core only: it is never logged.
  */
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -90,8 +91,35 @@ screen_ok(int64_t user_id, void *arg)
 {
 	int retry;
 
+	(void)arg;
 	return ratelimit_hit(rl_screen, &user_id, sizeof(user_id),
 	    &retry) == 0;
+}
+
+/* The limiter knows a number by a hash under a key of this process's
+ * own, so that its table holds no phone number. */
+static unsigned char number_key[crypto_generichash_KEYBYTES];
+static pthread_once_t number_key_once = PTHREAD_ONCE_INIT;
+
+static void
+number_key_init(void)
+{
+	randombytes_buf(number_key, sizeof(number_key));
+}
+
+/* The public help form's budget (rl_help), for each number. */
+static int
+write_ok(const char *number, void *arg)
+{
+	unsigned char key[1 + 16];
+	int retry;
+
+	(void)arg;
+	pthread_once(&number_key_once, number_key_init);
+	key[0] = 'T';
+	crypto_generichash(key + 1, 16, (const unsigned char *)number,
+	    strlen(number), number_key, sizeof(number_key));
+	return ratelimit_hit(rl_help, key, sizeof(key), &retry) == 0;
 }
 
 int
@@ -100,6 +128,7 @@ api_sms_inbound(struct http_req *r, struct http_resp *w)
 	const char *qs = r->raw_query != NULL ? r->raw_query : "";
 	char *secret, *from, *text, *charset;
 	size_t slen, flen, tlen, clen;
+	const struct sms_limits limits = { screen_ok, write_ok, NULL };
 	const char *utf8, *reply = NULL;
 	int rc;
 
@@ -125,8 +154,8 @@ api_sms_inbound(struct http_req *r, struct http_resp *w)
 	if ((utf8 = to_utf8(r, text, tlen, charset)) == NULL)
 		return plain(w, 400, "text is not valid in its charset "
 		    "(the get-url's text=%a&charset=%C)");
-	rc = sms_inbound(r->app, r->store, r->arena, from, utf8, screen_ok,
-	    NULL, &reply);
+	rc = sms_inbound(r->app, r->store, r->arena, from, utf8, &limits,
+	    &reply);
 	sodium_memzero(from, flen);
 	if (rc == REPORT_UNAVAILABLE)
 		return plain(w, 503, "the service is busy; try again later");

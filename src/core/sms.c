@@ -48,6 +48,8 @@
 	"worker will contact you to complete it.")
 #define MSG_NO_REGION	N_("Choose your region on the website first, then " \
 	"send REPORT again.")
+#define MSG_TOO_MANY	N_("Too many messages from this number. Try again " \
+	"in a few minutes, or call your support organisation.")
 #define MSG_BUSY	N_("The service is busy. Try again in a few " \
 	"minutes.")
 #define MSG_BAD_NUMBER	N_("Your phone number could not be read. Call " \
@@ -105,7 +107,7 @@ guess_kind(const char *v, size_t n)
 
 static int
 do_check(struct ctx *c, const struct sms_command *cmd,
-    int (*screen_ok)(int64_t, void *), void *arg, const char **reply)
+    const struct sms_limits *lim, const char **reply)
 {
 	struct screen_result res;
 	struct report_err err;
@@ -122,7 +124,8 @@ do_check(struct ctx *c, const struct sms_command *cmd,
 		*reply = tr(c->lang, MSG_CHECK_EMPTY);
 		return 0;
 	}
-	if (screen_ok != NULL && !screen_ok(c->who.user_id, arg)) {
+	if (lim != NULL && lim->screen_ok != NULL &&
+	    !lim->screen_ok(c->who.user_id, lim->arg)) {
 		*reply = tr(c->lang, MSG_CHECK_LIMIT);
 		return 0;
 	}
@@ -262,8 +265,7 @@ do_report(struct ctx *c, const struct sms_command *cmd, const char **reply)
 
 int
 sms_inbound(struct app *app, struct store *s, struct arena *a,
-    const char *from, const char *text,
-    int (*screen_ok)(int64_t user_id, void *arg), void *arg,
+    const char *from, const char *text, const struct sms_limits *lim,
     const char **reply)
 {
 	char norm[IDENT_NORM_MAX];
@@ -297,9 +299,16 @@ sms_inbound(struct app *app, struct store *s, struct arena *a,
 	else
 		c.lang = mlang != NULL ? mlang : "en";
 
+	if ((cmd.cmd == SMS_CMD_HELP || cmd.cmd == SMS_CMD_REPORT) &&
+	    lim != NULL && lim->write_ok != NULL &&
+	    !lim->write_ok(*c.norm != '\0' ? c.norm : from, lim->arg)) {
+		out = tr(c.lang, MSG_TOO_MANY);
+		rc = 0;
+		goto out;
+	}
 	switch (cmd.cmd) {
 	case SMS_CMD_CHECK:
-		rc = do_check(&c, &cmd, screen_ok, arg, &out);
+		rc = do_check(&c, &cmd, lim, &out);
 		break;
 	case SMS_CMD_HELP:
 		rc = do_help(&c, &cmd, from, &out);

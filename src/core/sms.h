@@ -23,16 +23,27 @@
 #include "core/app.h"
 #include "util/arena.h"
 
+/* The limits the caller keeps; each callback may be NULL (no limit),
+ * and each answers 0 to refuse. */
+struct sms_limits {
+	/* Before each CHECK: may the member screen now (her screening
+	 * limit)? */
+	int	(*screen_ok)(int64_t user_id, void *arg);
+	/* Before each HELP and REPORT: may this number (E.164 when it
+	 * reads as one, else as the gateway gave it) store another now?
+	 * Anyone can text, so this is what keeps one phone from filling
+	 * the case queue. */
+	int	(*write_ok)(const char *number, void *arg);
+	void	*arg;
+};
+
 /*
- * Act on text (UTF-8) from the number from. screen_ok, when set, is
- * asked before each CHECK whether the member may screen now (her
- * screening limit); 0 refuses. *reply (from a) is the text to send
- * back. Returns 0, or REPORT_ERR / REPORT_UNAVAILABLE when nothing
- * sensible can be answered.
+ * Act on text (UTF-8) from the number from, within lim (may be NULL).
+ * *reply (from a) is the text to send back. Returns 0, or REPORT_ERR /
+ * REPORT_UNAVAILABLE when nothing sensible can be answered.
  */
 int	sms_inbound(struct app *app, struct store *s, struct arena *a,
-	    const char *from, const char *text,
-	    int (*screen_ok)(int64_t user_id, void *arg), void *arg,
+	    const char *from, const char *text, const struct sms_limits *lim,
 	    const char **reply);
 
 #endif

@@ -552,6 +552,36 @@ def test_gateway_down_then_up_sends_each_once():
             assert "新的安全提醒" in zh[1] and zh[2] == "ucs2", zh
 
 
+def test_one_number_cannot_flood_the_case_queue():
+    """HELP and REPORT store something for anyone who texts: one number
+    gets the help form's budget a minute, then a reply saying so, and
+    nothing more is stored; another number is not held up by it."""
+    with Instance(regions=REGIONS, users=[STAFF],
+                  conf=f"sms_inbound_secret = {SECRET}\n") as inst:
+        staff = inst.login(STAFF[0], STAFF[2])
+
+        def text(number, body):
+            r = inst.request("GET", "/sms/inbound?" + urllib.parse.urlencode(
+                {"secret": SECRET, "from": number, "text": body,
+                 "charset": "UTF-8"}))
+            assert r.status == 200, (number, body, r)
+            return r.body.decode()
+
+        replies = [text(STRANGER, f"HELP call me {i}") for i in range(12)]
+        stored = [x for x in replies if x.startswith("Thank you")]
+        refused = [x for x in replies if x.startswith("Too many messages")]
+        assert stored and refused, replies
+        assert len(stored) + len(refused) == len(replies), replies
+        # Once refused, refused for the rest of the minute.
+        first = replies.index(refused[0])
+        assert all(x.startswith("Too many") for x in replies[first:]), \
+            replies
+        assert text("+16045550188", "HELP").startswith("Thank you")
+        st, j = inst.json_request("GET", "/api/v1/cases", token=staff,
+                                  expect=200)
+        assert len(j["cases"]) == len(stored) + 1, (len(stored), j)
+
+
 def test_sms_settings_are_checked_at_start():
     with Instance(regions=REGIONS, start=False,
                   conf="sms_gateway_url = smtp://127.0.0.1:1\n"
