@@ -2,7 +2,7 @@
  * help.h: help requests and case work, consent-tiered police sharing,
  * statistics and the transparency report, retention.
  *
- * A help request needs no account. The requester gets a short reference
+ * A help request needs no account. The requester is given a short reference
  * ("H-4KD9-QX") with which she can see its status or withdraw it; only
  * its keyed hash is stored. Her contact, safe times and code word are
  * sealed. Screening answers (forced to work, ID or money held, under 18)

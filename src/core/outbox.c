@@ -509,7 +509,7 @@ outbox_enqueue_alert(struct app *app, struct store *s, int64_t alert_id,
 	}
 	if (nsubs == 0)
 		goto out;
-	/* A member following both "ca" and "ca-bc" gets one message. */
+	/* A member following both "ca" and "ca-bc" receives one message. */
 	qsort(subs, nsubs, sizeof(*subs), cmp_sub);
 	if ((rc = loop_rc(store_outbox_next_id(s, &id))) != 0)
 		goto out;

@@ -6,9 +6,9 @@
  * claim due messages, send them, and settle each exactly once: sent,
  * retried later with exponential backoff, or failed for good.
  *
- * Who gets an alert: every active member with a contact who follows one
+ * Who receives an alert: every active member with a contact who follows one
  * of the alert's regions or a region above one (a member following "ca"
- * gets the alerts of "ca-bc-van"); one message per channel she chose.
+ * receives the alerts of "ca-bc-van"); one message per channel she chose.
  *
  * A queued message is small: the member, the alert, the channel and the
  * member's language. It is rendered when a sender claims it, addressed

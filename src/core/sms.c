@@ -201,7 +201,7 @@ do_switch(struct ctx *c, int on, const char **reply)
 		*reply = tr(c->lang, MSG_NOT_MEMBER);
 		return 0;
 	}
-	/* STOP from a number we do not know still gets its answer: it
+	/* STOP from a number we do not know still receives its answer: it
 	 * will get nothing from us. */
 	if (*c->norm != '\0' &&
 	    (rc = subscription_sms_switch(c->app, c->s, c->norm, on, &n)) != 0)

@@ -242,7 +242,7 @@ http_gzip_resp(struct http_req *r, struct http_resp *w,
 	if (w->nheaders + 2 > RESP_MAX_HEADERS)
 		return;
 	/* The answer depends on the header whether or not this client
-	 * gets it compressed: a cache must keep the two apart. */
+	 * receives it compressed: a cache must keep the two apart. */
 	resp_header(w, "Vary", "Accept-Encoding");
 	if (!http_gzip_accepted(req_header(r, "Accept-Encoding")))
 		return;

@@ -197,7 +197,7 @@ int	metrics_add_source(int (*render)(struct buf *out));
  * more than LIMIT_FORM_FIELDS). Decoded strings come from a. */
 int	form_decode(struct arena *a, const char *s, size_t len,
 	    struct kv **out);
-/* A route whose query spec is this one gets its query string undecoded,
+/* A route whose query spec is this one is handed its query string undecoded,
  * in r->raw_query, and reads it with form_get_bytes(): an SMS gateway's
  * get-url sends bytes that are not UTF-8 (UCS-2 text). */
 extern const struct field_spec http_query_raw[];

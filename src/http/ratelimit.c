@@ -1,7 +1,7 @@
 /*
  * ratelimit.c: in-memory, fixed-window rate limits.
  *
- * Each key gets a window of one minute starting at its first hit, and at
+ * Each key has a window of one minute starting at its first hit, and at
  * most per_minute hits in it. Keys are kept only as keyed BLAKE2b-128
  * digests under a random per-limiter key, so even a core dump holds no
  * address or name, and a client cannot aim collisions at the table.

@@ -182,7 +182,7 @@ fail2(struct http_req *r, struct http_resp *w, int status,
 	buf_addch(&w->body, '\n');
 }
 
-/* The API gets msg; a web page gets the general message for status. */
+/* The API answers msg; a web page, the general message for status. */
 static void
 fail(struct http_req *r, struct http_resp *w, int status, const char *msg,
     const char *field)

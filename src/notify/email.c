@@ -300,7 +300,7 @@ email_send(void *ctx, const struct outbox_item *it, int (*cancel)(void *),
 	p.boundary = boundary;
 	p.date = (int64_t)time(NULL);
 	if (email_format(&msg, &p) == -1) {
-		/* It was checked when queued; only tampering gets here. */
+		/* It was checked when queued; only tampering leads here. */
 		log_error("email: message %lld refused: a header would hold a "
 		    "line break, or an address is not plain ASCII",
 		    (long long)it->id);

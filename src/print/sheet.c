@@ -664,7 +664,7 @@ sheet_render_buf(const struct sheet *sh, struct buf *out, int *pages)
 int
 sheet_prepare(void)
 {
-	/* Every script the sheets print, so every face gets loaded. */
+	/* Every script the sheets print, so every face is loaded. */
 	static const char *const sample = "Préparation 准备";
 	struct alert al;
 	struct sheet sh;

@@ -3,7 +3,7 @@
  *
  * The store assigns seq (the last seq + 1) and refuses a row whose prev is
  * not the last row's hash, inside one write transaction (the caller's, or
- * its own), so two writers can never fork the chain: the slower one gets
+ * its own), so two writers can never fork the chain: the slower one receives
  * STORE_CONFLICT and recomputes. The hash itself is the caller's
  * business: the store never holds the audit key.
  */

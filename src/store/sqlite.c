@@ -3,7 +3,7 @@
  *
  * One sqlite3 handle per struct db, opened NOMUTEX: a connection is used
  * by one thread at a time (store.h), so SQLite's per-connection mutex
- * would only cost. Every connection gets the same settings: WAL, full
+ * would only cost. Every connection has the same settings: WAL, full
  * fsync on commit, foreign keys, a 5 s busy timeout, secure_delete (a
  * deleted report's sealed bytes are overwritten, not left in free pages)
  * and defensive mode (no writable_schema tricks on a crafted file).
@@ -644,7 +644,7 @@ sq_open(const char *dir, const char *url, int create, struct db **out,
 		    "(run lookout init first?)", dir, strerror(e));
 		goto out;
 	}
-	/* A relative dir gets "./" so SQLite can never read the name as a
+	/* A relative dir is given "./" so SQLite can never read the name as a
 	 * "file:" URI, whatever its build settings. */
 	n = snprintf(path, sizeof(path), "%s%s/" DB_FILE,
 	    dir[0] == '/' ? "" : "./", dir);

@@ -311,7 +311,7 @@ lang_match(const char *tag, size_t len)
 		    tag_eq(tag, lang_defs[i].code, len))
 			return lang_defs[i].code;
 	/* Same language, other region or script: "fr-CA" reads "fr"; every
-	 * "zh-*" gets zh-Hans, the only Chinese we have. */
+	 * "zh-*" means zh-Hans, the only Chinese we have. */
 	for (i = 0; i < NLANGS; i++) {
 		const char *code = lang_defs[i].code;
 		size_t cp = strcspn(code, "-");

@@ -232,7 +232,7 @@ static const struct task member_tasks[] = {
 	{ N_("Screen a number"), "/screen" },
 	{ N_("Alerts"), "/alerts" },
 	{ N_("My reports"), "/reports/mine" },
-	/* TRANSLATORS: the regions whose alerts a member gets. */
+	/* TRANSLATORS: the regions whose alerts a member receives. */
 	{ N_("My regions"), "/me/regions" },
 	/* TRANSLATORS: her regions and channels: email, SMS, feed. */
 	{ N_("How I get alerts"), "/me/subscriptions" },

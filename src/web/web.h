@@ -65,7 +65,7 @@ int	web_error(struct http_req *r, struct http_resp *w, int status,
 
 /* The message for an error status, for web_error(r, w, status,
  * web_status_msgid(status)): 400, 401, 403, 404, 405, 413, 429 and 503
- * have their own; any other status gets WEB_MSG_INTERNAL (5xx) or
+ * have their own; any other status has WEB_MSG_INTERNAL (5xx) or
  * WEB_MSG_BAD_REQUEST (4xx). Never NULL. */
 const char	*web_status_msgid(int status);
 

@@ -314,7 +314,7 @@ void	web_stats_csv_rows(struct buf *b, const char *head,
 	    const char *count_col, const struct stat_cell *c, size_t n);
 /* One CSV field: quoted when it holds a comma, quote, CR or LF (quotes
  * doubled); a field that a spreadsheet would run as a formula (= + - @
- * tab CR first) gets a leading apostrophe. */
+ * tab CR first) is given a leading apostrophe. */
 void	web_csv_field(struct buf *b, const char *s);
 
 /* A new feed address for her (the old one stops working): 0 with *url,

@@ -8,7 +8,7 @@
  * that ASan sees any read or write past either.
  *
  * Beyond "no crash", each accepted value must be a fixed point: the
- * normalised form is what gets hashed and stored, so normalising it
+ * normalised form is what is hashed and stored, so normalising it
  * again, under either default country, must change nothing; otherwise
  * the same person would hash two ways.
  */

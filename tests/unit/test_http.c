@@ -1273,7 +1273,7 @@ test_server_web_forms(void **state)
 	char body[256];
 	struct reply r;
 
-	/* A first visit gets a pre-session cookie and a CSRF token bound
+	/* A first visit is given a pre-session cookie and a CSRF token bound
 	 * to it. */
 	request(&r, "GET", "/t/form", NULL, NULL);
 	assert_int_equal(r.status, 200);

@@ -229,7 +229,7 @@ test_phone_separators(void **state)
 	PHONE("  604 555 0142  ", "CA", "+16045550142");
 	PHONE("604\uff0e555\u30020142", "CA", "+16045550142");
 	PHONE("+1.604.555.0142", "CA", "+16045550142");
-	/* Not separators: they are how a number gets mangled. */
+	/* Not separators: they are how a number is mangled. */
 	PHONE_ERR("604_555_0142", "CA");
 	PHONE_ERR("604,555,0142", "CA");
 	PHONE_ERR("604:555:0142", "CA");

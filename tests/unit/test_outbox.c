@@ -56,7 +56,7 @@ test_backoff(void **state)
 	}
 	assert_int_equal(outbox_backoff(20), OUTBOX_RETRY_MAX);
 	assert_int_equal(outbox_backoff(INT64_MAX), OUTBOX_RETRY_MAX);
-	/* The attempts a message gets add up to hours, not minutes. */
+	/* The attempts at a message add up to hours, not minutes. */
 	for (prev = 0, f = 1; f < OUTBOX_MAX_ATTEMPTS; f++)
 		prev += outbox_backoff(f);
 	assert_true(prev > 3 * 3600);
@@ -497,7 +497,7 @@ test_claim_settle(void **state)
 	assert_true((got[0].id == 1 && got[1].id == 2) ||
 	    (got[0].id == 2 && got[1].id == 1));
 	assert_string_equal(got[0].state, "queued");
-	/* Nobody else gets them while the claim lasts. */
+	/* Nobody else claims them while the claim lasts. */
 	assert_int_equal(store_outbox_claim(f->s, &f->a, "email", 1000, 8,
 	    1600, 10, &got, &n), 0);
 	assert_int_equal(n, 0);
