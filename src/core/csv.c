@@ -261,9 +261,11 @@ csv_next(struct csv *c)
 		case F_QUOTED:
 			if (ch == -1) {
 				/* This outranks a bound broken on the way:
-				 * it is why the row ran on. */
+				 * it is why the row ran on. Past the last
+				 * column it is in no field. */
 				r.bad = 0;
-				fault(c, &r, (int)r.nf, "a quote is never "
+				fault(c, &r, r.nf < LIMIT_CSV_COLUMNS ?
+				    (int)r.nf : -1, "a quote is never "
 				    "closed, so the rest of the file was read "
 				    "as this field");
 				c->err_line = r.qline;

@@ -275,6 +275,18 @@ test_column_limit(void **state)
 	assert_non_null(strstr(c.err, "more than 64 fields"));
 	expect_row(&c, 3, 1, "ok");
 	csv_release(&c);
+
+	/* A quote never closed past the last column outranks the count,
+	 * and is in no field (a fuzzer found it naming field 64). */
+	p = s;
+	for (i = 0; i <= LIMIT_CSV_COLUMNS; i++)
+		*p++ = ',';
+	p += snprintf(p, 16, "\"open\n");
+	csv_init_mem(&c, s, (size_t)(p - s));
+	expect_bad(&c, 1, -1);
+	assert_non_null(strstr(c.err, "never closed"));
+	assert_int_equal(csv_next(&c), CSV_EOF);
+	csv_release(&c);
 }
 
 static void
