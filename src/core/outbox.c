@@ -682,15 +682,20 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 	struct alert_cache cache;
 	int64_t now = (int64_t)time(NULL);
 	const char *to, *body;
-	size_t nr, i, m = 0, withdrawn = 0;
+	size_t nr, i, m = 0, withdrawn = 0, failed = 0;
 	int rc, r;
 
 	*out = NULL;
 	*n = 0;
 	memset(&cache, 0, sizeof(cache));
-	if ((rc = store_outbox_claim(s, a, channel, now, claimer, now + lease,
-	    limit, &rows, &nr)) != 0)
+	/* One transaction for the claim and the reads that render it. */
+	if ((rc = store_begin(s)) != 0)
 		return loop_rc(rc);
+	if ((rc = store_outbox_claim(s, a, channel, now, claimer, now + lease,
+	    limit, &rows, &nr)) != 0) {
+		(void)store_rollback(s);
+		return loop_rc(rc);
+	}
 	*out = arena_alloc(a, sizeof(**out) * (nr ? nr : 1));
 	for (i = 0; i < nr; i++) {
 		it = &(*out)[m];
@@ -719,7 +724,7 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 			log_error("outbox: message %lld does not open; it "
 			    "fails", (long long)rows[i].id);
 			if (store_outbox_fail(s, rows[i].id, claimer) == 0)
-				outbox_count(OUTBOX_EV_FAILED, 1);
+				failed++;
 			continue;
 		}
 		it->id = rows[i].id;
@@ -728,6 +733,10 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 		it->recipient = to;
 		m++;
 	}
+	if ((rc = store_commit(s)) != 0)
+		return loop_rc(rc);
+	if (failed > 0)
+		outbox_count(OUTBOX_EV_FAILED, failed);
 	if (withdrawn > 0)
 		log_info("outbox: %zu messages not sent: their alert was "
 		    "withdrawn", withdrawn);
@@ -735,42 +744,88 @@ outbox_claim(struct app *app, struct store *s, struct arena *a,
 	return 0;
 }
 
-int
-outbox_settle(struct app *app, struct store *s, const struct outbox_item *it,
-    int64_t claimer, enum outbox_result res)
+/* Settle one message without counting it: *ev says what it became. */
+static int
+settle_one(struct store *s, const struct outbox_item *it, int64_t claimer,
+    enum outbox_result res, enum outbox_event *ev)
 {
 	int64_t now = (int64_t)time(NULL), failures = it->attempts + 1;
-	enum outbox_event ev;
-	int rc;
 
 	switch (res) {
 	case OUTBOX_DELIVERED:
-		rc = store_outbox_sent(s, it->id, claimer, now);
-		ev = OUTBOX_EV_SENT;
-		break;
+		*ev = OUTBOX_EV_SENT;
+		return store_outbox_sent(s, it->id, claimer, now);
 	case OUTBOX_TRY_LATER:
 		if (failures < OUTBOX_MAX_ATTEMPTS) {
-			rc = store_outbox_retry(s, it->id, claimer,
+			*ev = OUTBOX_EV_RETRIED;
+			return store_outbox_retry(s, it->id, claimer,
 			    now + outbox_backoff(failures));
-			ev = OUTBOX_EV_RETRIED;
-			break;
 		}
 		log_warn("outbox: message %lld failed %lld times; giving up",
 		    (long long)it->id, (long long)failures);
 		/* FALLTHROUGH */
 	default:
-		rc = store_outbox_fail(s, it->id, claimer);
-		ev = OUTBOX_EV_FAILED;
-		break;
+		*ev = OUTBOX_EV_FAILED;
+		return store_outbox_fail(s, it->id, claimer);
 	}
+}
+
+static void
+lost_claim(const struct outbox_item *it)
+{
+	log_warn("outbox: message %lld was no longer ours to settle",
+	    (long long)it->id);
+}
+
+int
+outbox_settle(struct app *app, struct store *s, const struct outbox_item *it,
+    int64_t claimer, enum outbox_result res)
+{
+	enum outbox_event ev;
+	int rc;
+
+	rc = settle_one(s, it, claimer, res, &ev);
 	if (rc == STORE_NOTFOUND) {
-		log_warn("outbox: message %lld was no longer ours to settle",
-		    (long long)it->id);
+		lost_claim(it);
 		return REPORT_NOTFOUND;
 	}
 	if (rc != 0)
 		return loop_rc(rc);
 	outbox_count(ev, 1);
+	return 0;
+}
+
+int
+outbox_settle_all(struct app *app, struct store *s,
+    const struct outbox_item *items, const enum outbox_result *res,
+    size_t n, int64_t claimer)
+{
+	uint64_t counts[OUTBOX_EV_COUNT] = { 0 };
+	enum outbox_event ev;
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((rc = store_begin(s)) != 0)
+		return loop_rc(rc);
+	for (i = 0; i < n; i++) {
+		rc = settle_one(s, &items[i], claimer, res[i], &ev);
+		if (rc == STORE_NOTFOUND) {
+			lost_claim(&items[i]);
+			continue;
+		}
+		if (rc != 0) {
+			(void)store_rollback(s);
+			return loop_rc(rc);
+		}
+		counts[ev]++;
+	}
+	if ((rc = store_commit(s)) != 0)
+		return loop_rc(rc);
+	for (i = 0; i < OUTBOX_EV_COUNT; i++)
+		if (counts[i] > 0)
+			outbox_count((enum outbox_event)i, counts[i]);
 	return 0;
 }
 

@@ -107,6 +107,12 @@ int	outbox_claim(struct app *app, struct store *s, struct arena *a,
 int	outbox_settle(struct app *app, struct store *s,
 	    const struct outbox_item *it, int64_t claimer,
 	    enum outbox_result res);
+/* Settle the first n of items, whose sends gave res, in one
+ * transaction: all of them or, on an error, none (they stay claimed and
+ * come due again when the lease runs out). Counted once committed. */
+int	outbox_settle_all(struct app *app, struct store *s,
+	    const struct outbox_item *items, const enum outbox_result *res,
+	    size_t n, int64_t claimer);
 /* Give back claimer's claims on messages not yet settled. */
 int	outbox_release(struct app *app, struct store *s, int64_t claimer);
 /* Remove sent and failed messages older than OUTBOX_KEEP_SECONDS. */

@@ -38,7 +38,7 @@
 
 #define OUTBOX_POLL_SECONDS	5
 #define OUTBOX_BATCH		8	/* messages claimed at a time */
-#define OUTBOX_SENDERS		4	/* sends at once, each over its own
+#define OUTBOX_SENDERS		8	/* sends at once, each over its own
 					   connection */
 #define OUTBOX_LEASE_SECONDS	600	/* longer than a batch can take */
 #define OUTBOX_STOP_GRACE	3	/* seconds a send may finish in */

@@ -1,7 +1,7 @@
 /*
  * outbox.c: the sender process of lookout serve (notify.h): claims due
- * messages, sends each on its channel, settles it; retries come due by
- * themselves (core/outbox.c decides when).
+ * messages, sends each on its channel, settles them a batch at a time;
+ * retries come due by themselves (core/outbox.c decides when).
  *
  * OUTBOX_SENDERS threads send at once, each over its own connections to
  * the relay and the gateway: a message spends most of its time waiting
@@ -129,7 +129,7 @@ deliver(struct sender *sd, struct notify_channel *chs, size_t nch)
 {
 	struct outbox_item *items;
 	struct notify_channel *ch;
-	enum outbox_result res;
+	enum outbox_result *res;
 	struct store *s;
 	struct arena a;
 	size_t i, k, n;
@@ -150,11 +150,18 @@ deliver(struct sender *sd, struct notify_channel *chs, size_t nch)
 		}
 		if (n == OUTBOX_BATCH)
 			full = 1;
-		for (i = 0; i < n && !stopping(sd); i++) {
-			res = ch->send(ch->ctx, &items[i], cancel_send, sd);
+		res = arena_alloc(&a, sizeof(*res) * (n ? n : 1));
+		for (i = 0; i < n && !stopping(sd); i++)
+			res[i] = ch->send(ch->ctx, &items[i], cancel_send, sd);
+		/* One transaction for the batch: a crash before it commits
+		 * sends these i again once their lease runs out. */
+		if (i > 0) {
 			s = store_acquire(sd->app.pool);
-			(void)outbox_settle(&sd->app, s, &items[i],
-			    sd->claimer, res);
+			if (outbox_settle_all(&sd->app, s, items, res, i,
+			    sd->claimer) != 0)
+				log_warn("outbox: cannot record how %zu %s "
+				    "messages went; they are sent again when "
+				    "their claim runs out", i, ch->name);
 			store_release(sd->app.pool, s);
 		}
 		/* Whatever was claimed and not sent goes back at exit
@@ -282,10 +289,9 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 	}
 	/*
 	 * Its claims and settlements are its own business: no user was told
-	 * they are saved. Settling without an fsync each keeps exactly-once
-	 * across a crash of any process (the write is in the log the moment
-	 * it commits); only a power loss could undo the last settlements,
-	 * and so resend those messages (docs/operations.md).
+	 * they are saved. A settlement is in the log the moment it commits,
+	 * with no fsync; a crash can resend only the batches in flight, and
+	 * a power loss also the last settlements (docs/operations.md).
 	 */
 	s = store_acquire(sd->app.pool);
 	if (store_relax_sync(s) != 0)

@@ -747,6 +747,62 @@ test_fanout_withdrawn(void **state)
 	keys_wipe(&app.keys);
 }
 
+static int64_t
+state_of(struct store *s, int64_t id, const char *state)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE id = "
+	    "%lld AND state = '%s' AND claimed_by IS NULL", (long long)id,
+	    state);
+	return query_int(s, sql);
+}
+
+/* A batch is settled in one go, each message as its send went; one whose
+ * claim was lost meanwhile is left alone and does not undo the rest. */
+static void
+test_settle_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_item *items;
+	enum outbox_result res[4] = { OUTBOX_DELIVERED, OUTBOX_TRY_LATER,
+	    OUTBOX_REFUSED, OUTBOX_DELIVERED };
+	uint64_t sent, retried, failed;
+	size_t queued = 0, n;
+	struct app app;
+
+	fanout_world(f, &app);
+	assert_int_equal(store_begin(f->s), 0);
+	assert_int_equal(outbox_enqueue_alert(&app, f->s, 1, &queued), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	assert_int_equal(outbox_claim(&app, f->s, &f->a, "email", 7, 60, 4,
+	    &items, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(outbox_settle_all(&app, f->s, items, res, 0, 7), 0);
+	/* The last one is settled by itself first, as if it had been lost. */
+	assert_int_equal(store_outbox_sent(f->s, items[3].id, 7, 1000), 0);
+	sent = outbox_counter(OUTBOX_EV_SENT);
+	retried = outbox_counter(OUTBOX_EV_RETRIED);
+	failed = outbox_counter(OUTBOX_EV_FAILED);
+	assert_int_equal(outbox_settle_all(&app, f->s, items, res, 4, 7), 0);
+	assert_int_equal(state_of(f->s, items[0].id, "sent"), 1);
+	assert_int_equal(state_of(f->s, items[1].id, "queued"), 1);
+	assert_int_equal(query_int(f->s, "SELECT count(*) FROM outbox "
+	    "WHERE attempts = 1 AND state = 'queued'"), 1);
+	assert_int_equal(state_of(f->s, items[2].id, "failed"), 1);
+	assert_int_equal(state_of(f->s, items[3].id, "sent"), 1);
+	assert_int_equal(outbox_counter(OUTBOX_EV_SENT), sent + 1);
+	assert_int_equal(outbox_counter(OUTBOX_EV_RETRIED), retried + 1);
+	assert_int_equal(outbox_counter(OUTBOX_EV_FAILED), failed + 1);
+	/* Settled once: a second settlement finds nothing of 7's. */
+	assert_int_equal(outbox_settle_all(&app, f->s, items, res, 4, 7), 0);
+	assert_int_equal(outbox_counter(OUTBOX_EV_SENT), sent + 1);
+	assert_int_equal(count_state(f->s, "sent"), 2);
+	assert_int_equal(count_state(f->s, "failed"), 1);
+	assert_int_equal(count_state(f->s, "queued"), (int64_t)queued - 3);
+	keys_wipe(&app.keys);
+}
+
 /* The outbox of schema version 4, whose rows held the rendered message. */
 static const char outbox_v4[] =
 	"DROP TABLE outbox;"
@@ -853,6 +909,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fanout_small_rows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fanout_withdrawn, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_settle_batch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_queued_before_migration,
 		    setup, teardown),
