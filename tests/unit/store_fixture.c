@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "core/app.h"
+#include "core/config.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "store/store_loop.h"
@@ -65,6 +67,7 @@ fixture_setup(void **state)
 	if (f->s == NULL)
 		fail_msg("store_open: %s", err);
 	arena_init(&f->a);
+	config_defaults(&f->app.cfg);
 	*state = f;
 	return 0;
 }
@@ -101,6 +104,17 @@ fixture_teardown(void **state)
 	remove_dir(f->dir);
 	free(f);
 	return 0;
+}
+
+void
+reopen(struct store_fixture *f)
+{
+	char err[256];
+
+	store_close(f->s);
+	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
+	if (f->s == NULL)
+		fail_msg("store_open: %s", err);
 }
 
 int64_t

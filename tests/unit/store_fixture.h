@@ -13,15 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/app.h"
 #include "store/store.h"
 #include "store/store_loop.h"
 #include "util/arena.h"
 
-/* A store in a data dir of its own, and an arena for what it reads. */
+/* A store in a data dir of its own, an arena for what it reads, and an
+ * app with the default config (no keys, no pool) for the core functions
+ * that take one. */
 struct store_fixture {
 	char		 dir[64];
 	struct store	*s;
 	struct arena	 a;
+	struct app	 app;
 };
 
 /* mkdtemp() a data dir under /tmp into dir, which must hold 64 bytes. */
@@ -46,6 +50,9 @@ void	remove_dir(const char *dir);
 int	fixture_setup(void **state);
 int	fixture_setup_seeded(void **state);
 int	fixture_teardown(void **state);
+/* Close f's store and open it again, as a restart would: migrations
+ * run, nothing is created. */
+void	reopen(struct store_fixture *f);
 
 /* The first column of the first row of sql, which must have one. */
 int64_t	query_int(struct store *s, const char *sql);

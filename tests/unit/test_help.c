@@ -151,8 +151,7 @@ setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(seal_init(), 0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/lookout-help-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	make_dir(f->dir, sizeof(f->dir));
 	config_defaults(&f->app.cfg);
 	random_bytes(master, sizeof(master));
 	keys_from_master(&f->app.keys, master);

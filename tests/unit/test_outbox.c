@@ -775,7 +775,6 @@ test_queued_before_migration(void **state)
 	struct db_stmt *st = NULL;
 	uint8_t master[KEY_BYTES];
 	struct app app;
-	char err[256];
 	size_t n;
 	int v = 0;
 
@@ -803,11 +802,7 @@ test_queued_before_migration(void **state)
 	buf_release(&plain);
 	buf_release(&rcpt);
 	buf_release(&body);
-	store_close(f->s);
-
-	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
+	reopen(f);
 	assert_int_equal(store_schema_version(f->s, &v), 0);
 	assert_int_equal(v, store_migration_latest());
 	assert_int_equal(store_check(f->s), 0);

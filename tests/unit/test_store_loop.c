@@ -1080,7 +1080,6 @@ test_migration_upgrade_from_1(void **state)
 	struct store_report r, got;
 	struct region reg;
 	struct user u;
-	char err[256];
 	int v = 0;
 
 	assert_true(store_migration_latest() >= 2);
@@ -1097,11 +1096,7 @@ test_migration_upgrade_from_1(void **state)
 	assert_int_equal(v, 1);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sqlite_master "
 	    "WHERE name LIKE 'report%' OR name LIKE 'alert%'"), 0);
-	store_close(f->s);
-
-	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
+	reopen(f);
 	assert_int_equal(store_schema_version(f->s, &v), 0);
 	assert_int_equal(v, store_migration_latest());
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sqlite_master "
