@@ -461,12 +461,7 @@ test_feed_needs_token_shape(void **state)
 	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
-		p.r.path = "/feed/x";
-		p.r.lang = "en";
+		page_init_bare(&p, "/feed/x", "en");
 		p.r.params[0] = segs[i];
 		p.r.nparams = 1;
 		p.r.route = page_route("/feed/{token}", HTTP_GET);
@@ -525,12 +520,7 @@ test_fail_statuses(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
-		p.r.path = "/reports/1";
-		p.r.lang = "fr";
+		page_init_bare(&p, "/reports/1", "fr");
 		assert_int_equal(web_report_fail(&p.r, &p.w, cases[i].rc), 0);
 		assert_int_equal(p.w.status, cases[i].status);
 		check_page(&p);
@@ -539,10 +529,7 @@ test_fail_statuses(void **state)
 	{
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
+		page_init_bare(&p, NULL, NULL);
 		assert_int_equal(web_report_fail(&p.r, &p.w, REPORT_ERR), -1);
 		page_release(&p);
 	}

@@ -33,7 +33,7 @@ page_route(const char *pattern, unsigned method)
 }
 
 void
-page_init(struct page *p, const char *path, const char *lang, int role)
+page_init_bare(struct page *p, const char *path, const char *lang)
 {
 	memset(p, 0, sizeof(*p));
 	arena_init(&p->a);
@@ -41,6 +41,12 @@ page_init(struct page *p, const char *path, const char *lang, int role)
 	p->r.arena = &p->a;
 	p->r.path = path;
 	p->r.lang = lang;
+}
+
+void
+page_init(struct page *p, const char *path, const char *lang, int role)
+{
+	page_init_bare(p, path, lang);
 	p->r.method = HTTP_GET;
 	snprintf(p->r.csrf, sizeof(p->r.csrf), "%s",
 	    "csrf-token-0123456789-abcdefghijklmnopqrstu");

@@ -22,6 +22,9 @@ struct page {
 
 /* The web route for pattern that takes method. */
 const struct route	*page_route(const char *pattern, unsigned method);
+/* A request for path in lang with no method, CSRF token or user: only
+ * what a handler called directly reads. page_release frees it. */
+void	page_init_bare(struct page *p, const char *path, const char *lang);
 /* A GET of path in lang with a CSRF token, signed in as user 42 with
  * role unless role is 0. page_release frees what it holds. */
 void	page_init(struct page *p, const char *path, const char *lang,
