@@ -27,6 +27,8 @@
 #include "util/arena.h"
 #include "util/banned.h"
 
+#include "store_fixture.h"
+
 /* --- pure logic --- */
 
 static void
@@ -125,26 +127,6 @@ struct fixture {
 };
 
 static void
-remove_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static void
 make_user(struct fixture *f, int64_t org_id, enum role role,
     const char *name, struct auth *who)
 {
@@ -169,8 +151,7 @@ setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(seal_init(), 0);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/lookout-help-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	make_dir(f->dir, sizeof(f->dir));
 	config_defaults(&f->app.cfg);
 	random_bytes(master, sizeof(master));
 	keys_from_master(&f->app.keys, master);
@@ -203,20 +184,6 @@ teardown(void **state)
 	remove_dir(f->dir);
 	free(f);
 	return 0;
-}
-
-static int64_t
-query_int(struct store *s, const char *sql, int64_t id)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	db_bind_int(st, 1, id);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
 }
 
 static void
@@ -294,7 +261,7 @@ test_create_validation(void **state)
 	    REPORT_INVALID);
 	assert_string_equal(err.field, "code_word");
 	/* Nothing was stored by any of them. */
-	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM cases "
+	assert_int_equal(query_where(f->s, "SELECT COUNT(*) FROM cases "
 	    "WHERE id <> $1", 0), 0);
 }
 
@@ -360,7 +327,7 @@ test_round_trip(void **state)
 	assert_string_equal(v.line.kind, "help");
 	assert_int_equal(v.report_id, 0);
 	assert_int_equal(v.nnotes, 0);
-	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM audit WHERE "
+	assert_int_equal(query_where(f->s, "SELECT COUNT(*) FROM audit WHERE "
 	    "action = 'case.read' AND actor_id = $1", f->staff.user_id), 1);
 
 	/* Withdraw: the sealed values go, the reference still answers. */
@@ -369,15 +336,15 @@ test_round_trip(void **state)
 	assert_int_equal(help_withdraw(&f->app, f->s, ref), 0);
 	assert_int_equal(help_status(&f->app, f->s, &f->a, ref, &status), 0);
 	assert_string_equal(status, "withdrawn");
-	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM cases "
+	assert_int_equal(query_where(f->s, "SELECT COUNT(*) FROM cases "
 	    "WHERE id = $1 AND contact_sealed IS NULL AND safe_times_sealed "
 	    "IS NULL AND code_word_sealed IS NULL", id), 1);
-	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM case_notes "
+	assert_int_equal(query_where(f->s, "SELECT COUNT(*) FROM case_notes "
 	    "WHERE case_id = $1 AND note_sealed IS NOT NULL", id), 0);
 	assert_int_equal(help_withdraw(&f->app, f->s, ref), 0);
 	assert_int_equal(help_withdraw(&f->app, f->s, "H-2222-22"),
 	    REPORT_NOTFOUND);
-	assert_int_equal(query_int(f->s, "SELECT COALESCE(SUM(n), 0) FROM "
+	assert_int_equal(query_where(f->s, "SELECT COALESCE(SUM(n), 0) FROM "
 	    "counters WHERE metric = 'help_outcome' AND k2 = 'withdrawn' "
 	    "AND k3 = '' AND $1 = 1", 1), 1);
 	/* A withdrawn case can be neither worked nor closed. */
@@ -487,7 +454,7 @@ test_queue_and_work(void **state)
 	    "", &err), REPORT_CONFLICT);
 	assert_int_equal(case_assign(&f->app, f->s, &f->staff, id, 0),
 	    REPORT_CONFLICT);
-	assert_int_equal(query_int(f->s, "SELECT COALESCE(SUM(n), 0) FROM "
+	assert_int_equal(query_where(f->s, "SELECT COALESCE(SUM(n), 0) FROM "
 	    "counters WHERE metric = 'help_outcome' AND k2 = 'referred' "
 	    "AND $1 = 1", 1), 1);
 

@@ -36,6 +36,8 @@
 #include "util/i18n.h"
 #include "util/banned.h"
 
+#include "store_fixture.h"
+
 /* Backoff */
 
 static void
@@ -414,52 +416,6 @@ test_address(void **state)
 
 /* The store: claim and settle */
 
-struct fixture {
-	char		 dir[64];
-	struct store	*s;
-	struct arena	 a;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/lookout-outbox-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
-	assert_non_null(f->s);
-	arena_init(&f->a);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	arena_release(&f->a);
-	store_close(f->s);
-	if ((d = opendir(f->dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", f->dir,
-			    de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 static void
 queue(struct store *s, int64_t id, const char *channel, int64_t due)
 {
@@ -480,7 +436,7 @@ queue(struct store *s, int64_t id, const char *channel, int64_t due)
 static void
 test_claim_settle(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_outbox *got;
 	int64_t n64;
 	size_t n;
@@ -565,19 +521,6 @@ test_claim_settle(void **state)
 #define FANOUT_ROW_MAX	96
 
 static int64_t
-query_int(struct store *s, const char *sql)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
-}
-
-static int64_t
 count_state(struct store *s, const char *state)
 {
 	int64_t n = -1;
@@ -589,7 +532,7 @@ count_state(struct store *s, const char *state)
 /* An instance with one region, FANOUT_MEMBERS members following it and
  * one active alert (id 1) there. */
 static void
-fanout_world(struct fixture *f, struct app *app)
+fanout_world(struct store_fixture *f, struct app *app)
 {
 	uint8_t master[KEY_BYTES];
 	const char *codes[1] = { "ca-bc-van" };
@@ -662,7 +605,7 @@ fanout_world(struct fixture *f, struct app *app)
 static void
 test_fanout_small_rows(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	size_t queued = 0, n, want;
 	struct outbox_item *items;
 	struct app app;
@@ -714,7 +657,7 @@ test_fanout_small_rows(void **state)
 static void
 test_fanout_withdrawn(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct outbox_item *items;
 	size_t queued = 0, n, i;
 	struct app app;
@@ -763,7 +706,7 @@ state_of(struct store *s, int64_t id, const char *state)
 static void
 test_settle_batch(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct outbox_item *items;
 	enum outbox_result res[4] = { OUTBOX_DELIVERED, OUTBOX_TRY_LATER,
 	    OUTBOX_REFUSED, OUTBOX_DELIVERED };
@@ -823,7 +766,7 @@ static const char outbox_v4[] =
 static void
 test_queued_before_migration(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct outbox_msg m = { "Sujet", "texte", "<p>x</p>",
 	    "https://lookout.example/unsubscribe?t=abc" };
 	const char *to = "old@example.net";
@@ -832,7 +775,6 @@ test_queued_before_migration(void **state)
 	struct db_stmt *st = NULL;
 	uint8_t master[KEY_BYTES];
 	struct app app;
-	char err[256];
 	size_t n;
 	int v = 0;
 
@@ -860,11 +802,7 @@ test_queued_before_migration(void **state)
 	buf_release(&plain);
 	buf_release(&rcpt);
 	buf_release(&body);
-	store_close(f->s);
-
-	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
+	reopen(f);
 	assert_int_equal(store_schema_version(f->s, &v), 0);
 	assert_int_equal(v, store_migration_latest());
 	assert_int_equal(store_check(f->s), 0);
@@ -904,16 +842,16 @@ main(void)
 		cmocka_unit_test(test_email_injection),
 		cmocka_unit_test(test_header_value),
 		cmocka_unit_test(test_address),
-		cmocka_unit_test_setup_teardown(test_claim_settle, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_fanout_small_rows, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_fanout_withdrawn, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_settle_batch, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_claim_settle,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fanout_small_rows,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_fanout_withdrawn,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_settle_batch,
+		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_queued_before_migration,
-		    setup, teardown),
+		    fixture_setup, fixture_teardown),
 	};
 
 	if (sodium_init() < 0)

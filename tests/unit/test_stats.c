@@ -26,59 +26,20 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-struct fixture {
-	char		 dir[64];
-	struct app	 app;
-	struct store	*s;
-	struct arena	 a;
-};
+#include "store_fixture.h"
 
-static void
-add_region(struct store *s, int64_t id, const char *code, int64_t parent)
-{
-	struct region r = { .id = id, .code = (char *)code,
-	    .name = (char *)code, .parent_id = parent };
-
-	assert_int_equal(store_region_insert(s, &r), 0);
-}
-
+/* The store fixture, and the region ca with ca-bc-van and ca-bc-vic
+ * below it. */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
+	struct store_fixture *f;
 
-	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/lookout-stats-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
-	config_defaults(&f->app.cfg);
-	arena_init(&f->a);
+	fixture_setup(state);
+	f = *state;
 	add_region(f->s, 1, "ca", 0);
 	add_region(f->s, 2, "ca-bc-van", 1);
 	add_region(f->s, 3, "ca-bc-vic", 1);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	char path[128];
-
-	arena_release(&f->a);
-	store_close(f->s);
-	snprintf(path, sizeof(path), "%s/lookout.db", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/lookout.db-wal", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/lookout.db-shm", f->dir);
-	unlink(path);
-	rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -113,7 +74,7 @@ test_quarter(void **state)
 static void
 test_count_report(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_counter *c;
 	size_t n;
 
@@ -152,7 +113,7 @@ test_count_report(void **state)
 static void
 test_stats_k(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const struct stat_cell *c;
 	struct stats st;
 	time_t now = time(NULL);
@@ -225,7 +186,7 @@ test_stats_k(void **state)
 static void
 test_transparency(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct transparency_row *t;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -272,10 +233,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quarter),
 		cmocka_unit_test_setup_teardown(test_count_report, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_stats_k, setup, teardown),
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stats_k, setup,
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_transparency, setup,
-		    teardown),
+		    fixture_teardown),
 	};
 
 	log_set_level(LOG_ERROR);

@@ -23,68 +23,9 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-struct fixture {
-	char		 dir[64];
-	struct store	*s;
-	struct arena	 a;
-};
+#include "store_fixture.h"
 
-static void
-make_dir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/lookout-store-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void
-remove_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	assert_non_null(f);
-	make_dir(f->dir, sizeof(f->dir));
-	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
-	arena_init(&f->a);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_release(&f->a);
-	store_close(f->s);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
-}
-
-/* The first column of the first row of sql, as text and as a number. */
+/* The first column of the first row of sql, as text. */
 static void
 query_text(struct store *s, const char *sql, char *out, size_t len)
 {
@@ -96,36 +37,6 @@ query_text(struct store *s, const char *sql, char *out, size_t len)
 	v = db_col_text(st, 0);
 	snprintf(out, len, "%s", v != NULL ? v : "(null)");
 	db_finalize(st);
-}
-
-static int64_t
-query_int(struct store *s, const char *sql)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
-}
-
-static void
-fill_hash(uint8_t h[STORE_HASH_BYTES], int seed)
-{
-	int i;
-
-	for (i = 0; i < STORE_HASH_BYTES; i++)
-		h[i] = (uint8_t)(seed * 31 + i);
-}
-
-static void
-add_org(struct store *s, int64_t id)
-{
-	struct org o = { .id = id, .name = "Peers", .created_at = 1000 + id };
-
-	assert_int_equal(store_org_insert(s, &o), 0);
 }
 
 static void
@@ -277,7 +188,7 @@ test_file_mode(void **state)
 static void
 test_pragmas(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char v[32];
 
 	query_text(f->s, "PRAGMA journal_mode", v, sizeof(v));
@@ -291,7 +202,7 @@ test_pragmas(void **state)
 static void
 test_migrations_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	struct store *s2;
 	int v = 0;
@@ -319,7 +230,7 @@ test_migrations_idempotent(void **state)
 static void
 test_newer_schema_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 
 	assert_int_equal(db_exec(store_debug_db(f->s),
@@ -334,7 +245,7 @@ test_newer_schema_refused(void **state)
 static void
 test_placeholders_portable(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct db *db = store_debug_db(f->s);
 	struct db_stmt *st = NULL;
 
@@ -376,7 +287,7 @@ test_classify(void **state)
 static void
 test_disk_full(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	static char big[64 * 1024];
 	char key[32], sql[64], *v = NULL;
 	int rc = 0, i;
@@ -401,7 +312,7 @@ test_disk_full(void **state)
 static void
 test_busy(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	struct store *s2;
 
@@ -438,7 +349,7 @@ test_busy(void **state)
 static void
 test_backup_restore(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char path[128], other[64], err[512], *v = NULL;
 	struct store *s2;
 	struct stat sb;
@@ -494,7 +405,7 @@ test_backup_restore(void **state)
 static void
 test_org(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct org o, got;
 
 	assert_int_equal(store_org_first(f->s, &f->a, &got), STORE_NOTFOUND);
@@ -522,7 +433,7 @@ test_org(void **state)
 static void
 test_region(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct region r, got, *list = NULL;
 	size_t n = 0;
 
@@ -567,7 +478,7 @@ test_region(void **state)
 static void
 test_user(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct user u, got;
 	uint8_t h[STORE_HASH_BYTES];
 	int64_t n = -1;
@@ -632,7 +543,7 @@ test_user(void **state)
 static void
 test_user_regions(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct region r;
 	struct user u;
 	int64_t *ids = NULL;
@@ -683,7 +594,7 @@ test_user_regions(void **state)
 static void
 test_session(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct session se, got;
 	struct user u;
 
@@ -754,7 +665,7 @@ test_session(void **state)
 static void
 test_meta(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *v = NULL;
 
 	assert_int_equal(store_meta_get(f->s, &f->a, "install_id", &v),
@@ -824,7 +735,7 @@ walk_fn(const struct audit_row *r, void *arg)
 static void
 test_audit(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_row r, last;
 	uint8_t zero[STORE_HASH_BYTES] = { 0 }, prev[STORE_HASH_BYTES];
 	const char *actions[] = { "login", "report.view", "police.view" };
@@ -904,7 +815,7 @@ nested_walk_fn(const struct audit_row *r, void *arg)
 static void
 test_audit_each_reentrant(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct audit_row r;
 	uint8_t prev[STORE_HASH_BYTES] = { 0 };
 	struct walk w;
@@ -926,7 +837,7 @@ test_audit_each_reentrant(void **state)
 static void
 test_tx_commit_nested(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct org o;
 
 	assert_int_equal(store_begin(f->s), 0);
@@ -955,7 +866,7 @@ test_tx_commit_nested(void **state)
 static void
 test_tx_inner_rollback_dooms(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct org o = { .id = 3, .name = "late" };
 
 	assert_int_equal(store_begin(f->s), 0);
@@ -983,7 +894,7 @@ test_tx_inner_rollback_dooms(void **state)
 static void
 test_tx_three_levels(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct org o;
 
 	assert_int_equal(store_begin(f->s), 0);
@@ -1014,7 +925,7 @@ test_tx_three_levels(void **state)
 static void
 test_tx_lost(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct org o = { .id = 0, .name = "bad id" };
 
 	/* The database ends the transaction behind the store's back (as
@@ -1069,7 +980,7 @@ worker_run(void *arg)
 static void
 test_pool_threads(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
 	struct store_pool *p;
@@ -1104,7 +1015,7 @@ test_pool_threads(void **state)
 static void
 test_release_rolls_back(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_pool *p;
 	struct store *s;
 	char err[256];
@@ -1131,7 +1042,7 @@ test_release_rolls_back(void **state)
 static void
 test_check(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 
 	add_org(f->s, 1);
 	assert_int_equal(store_check(f->s), 0);
@@ -1154,40 +1065,50 @@ main(void)
 		cmocka_unit_test(test_open_not_a_database),
 		cmocka_unit_test(test_file_mode),
 		cmocka_unit_test(test_classify),
-		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pragmas, fixture_setup,
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_migrations_idempotent,
-		    setup, teardown),
+		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-		    setup, teardown),
+		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_placeholders_portable,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disk_full, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backup_restore, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_org, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_region, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_user_regions, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_session, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_busy, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_backup_restore,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_org, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_region, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_user, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_user_regions,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_session, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_meta, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_audit, fixture_setup,
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_each_reentrant,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_commit_nested, setup,
-		    teardown),
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_tx_commit_nested,
+		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_tx_inner_rollback_dooms,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tx_three_levels, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_tx_lost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pool_threads, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_release_rolls_back, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_tx_three_levels,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_tx_lost, fixture_setup,
+		    fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pool_threads,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_release_rolls_back,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_check, fixture_setup,
+		    fixture_teardown),
 	};
 
 	/* Expected failures log at info and warn; keep errors visible. */

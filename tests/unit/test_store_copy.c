@@ -26,6 +26,8 @@
 #include "util/log.h"
 #include "util/banned.h"
 
+#include "store_fixture.h"
+
 #define NOW	1764000000
 
 struct fixture {
@@ -35,33 +37,6 @@ struct fixture {
 	struct store	*dst;
 	struct arena	 a;
 };
-
-static void
-make_dir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/lookout-copy-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void
-remove_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static struct store *
 open_dir(const char *dir)
@@ -101,15 +76,6 @@ teardown(void **state)
 	remove_dir(f->dst_dir);
 	free(f);
 	return 0;
-}
-
-static void
-fill_hash(uint8_t h[STORE_HASH_BYTES], int seed)
-{
-	int i;
-
-	for (i = 0; i < STORE_HASH_BYTES; i++)
-		h[i] = (uint8_t)(seed * 31 + i);
 }
 
 /* An org, regions whose root has the largest id, a user with a sealed

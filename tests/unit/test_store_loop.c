@@ -23,235 +23,14 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-struct fixture {
-	char		 dir[64];
-	struct store	*s;
-	struct arena	 a;
-};
-
-static void
-make_dir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/lookout-loop-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void
-remove_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int64_t
-query_int(struct store *s, const char *sql)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
-}
-
-static void
-fill_hash(uint8_t h[STORE_HASH_BYTES], int seed)
-{
-	int i;
-
-	for (i = 0; i < STORE_HASH_BYTES; i++)
-		h[i] = (uint8_t)(seed * 31 + i);
-}
-
-static void
-add_org(struct store *s, int64_t id)
-{
-	struct org o = { .id = id, .name = "Peers", .created_at = 1000 + id };
-
-	assert_int_equal(store_org_insert(s, &o), 0);
-}
-
-static void
-add_region(struct store *s, int64_t id, const char *code, int64_t parent)
-{
-	struct region r = { .id = id, .code = (char *)code,
-	    .name = (char *)code, .parent_id = parent };
-
-	assert_int_equal(store_region_insert(s, &r), 0);
-}
-
-static void
-add_user(struct store *s, int64_t id, int64_t org)
-{
-	static uint8_t sealed[] = { 0x01, 0x02, 0x03 };
-	struct user u;
-
-	memset(&u, 0, sizeof(u));
-	u.id = id;
-	u.org_id = org;
-	u.role = "member";
-	fill_hash(u.name_hash, (int)id);
-	u.name_sealed = sealed;
-	u.name_sealed_len = sizeof(sealed);
-	u.pw_hash = "$argon2id$x";
-	u.status = "active";
-	u.created_at = 1700000000;
-	assert_int_equal(store_user_insert(s, &u), 0);
-}
-
-/*
- * Two orgs, three users and a region tree:
- *   1 ca
- *     2 ca-bc
- *       3 ca-bc-van
- *       4 ca-bc-vic
- *     5 ca-on
- *       6 ca-on-tor
- *   7 us
- */
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	assert_non_null(f);
-	make_dir(f->dir, sizeof(f->dir));
-	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
-	arena_init(&f->a);
-	add_org(f->s, 1);
-	add_org(f->s, 2);
-	add_region(f->s, 1, "ca", 0);
-	add_region(f->s, 2, "ca-bc", 1);
-	add_region(f->s, 3, "ca-bc-van", 2);
-	add_region(f->s, 4, "ca-bc-vic", 2);
-	add_region(f->s, 5, "ca-on", 1);
-	add_region(f->s, 6, "ca-on-tor", 5);
-	add_region(f->s, 7, "us", 0);
-	add_user(f->s, 100, 1);
-	add_user(f->s, 101, 1);
-	add_user(f->s, 200, 2);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_release(&f->a);
-	store_close(f->s);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
-}
-
-/* Sealed values: arbitrary bytes, NULs included. */
-static const uint8_t AREA[] = { 0xa1, 0x00, 0xa2, 0xa3 };
-static const uint8_t DETAILS[] = { 0xd1, 0xd2, 0x00, 0xd3, 0xd4, 0xd5 };
-static const uint8_t NARRATIVE[] = { 0x4e, 0x41, 0x52, 0x52, 0x00, 0x7f };
-static const uint8_t CONTACT[] = { 0xc0, 0xc1 };
-
-static void
-report_init(struct store_report *r, int64_t id, int64_t org, int owner,
-    const char *status, int64_t created_at)
-{
-	memset(r, 0, sizeof(*r));
-	r->id = id;
-	r->org_id = org;
-	fill_hash(r->owner_tag, owner);
-	r->region_id = 3;
-	r->occurred_on = "2026-11-20";
-	r->time_window = "20:00-23:00";
-	r->types = 0x5;
-	r->status = (char *)status;
-	r->consent_alert = 1;
-	r->consent_police = "anonymous";
-	r->consent_share = 1;
-	r->source = "web";
-	r->created_at = created_at;
-}
-
-static void
-report_seal_all(struct store_report *r)
-{
-	r->area_sealed = (uint8_t *)AREA;
-	r->area_sealed_len = sizeof(AREA);
-	r->details_sealed = (uint8_t *)DETAILS;
-	r->details_sealed_len = sizeof(DETAILS);
-	r->narrative_sealed = (uint8_t *)NARRATIVE;
-	r->narrative_sealed_len = sizeof(NARRATIVE);
-	r->contact_sealed = (uint8_t *)CONTACT;
-	r->contact_sealed_len = sizeof(CONTACT);
-}
-
-static void
-add_report(struct store *s, int64_t id, int64_t org, int owner,
-    const char *status, int64_t created_at)
-{
-	struct store_report r;
-
-	report_init(&r, id, org, owner, status, created_at);
-	report_seal_all(&r);
-	assert_int_equal(store_report_insert(s, &r), 0);
-}
-
-static void
-add_ident(struct store *s, int report, int64_t owner, int64_t seq,
-    const char *kind, int hash_seed)
-{
-	static const uint8_t val[] = { 0x76, 0x00, 0x61, 0x6c };
-	struct store_ident i;
-
-	memset(&i, 0, sizeof(i));
-	i.owner_id = owner;
-	i.seq = seq;
-	i.kind = (char *)kind;
-	fill_hash(i.hash, hash_seed);
-	i.value_sealed = (uint8_t *)val;
-	i.value_sealed_len = sizeof(val);
-	if (report)
-		assert_int_equal(store_report_ident_insert(s, &i), 0);
-	else
-		assert_int_equal(store_alert_ident_insert(s, &i), 0);
-}
-
-static void
-add_alert(struct store *s, int64_t id, const char *summary,
-    const char *status, int64_t created_at)
-{
-	struct store_alert al = { .id = id, .org_id = 1,
-	    .summary = (char *)summary, .severity = "high", .types = 0x3,
-	    .issued_on = "2026-11-21", .status = (char *)status,
-	    .created_at = created_at };
-
-	assert_int_equal(store_alert_insert(s, &al), 0);
-}
+#include "store_fixture.h"
 
 /* Reports. */
 
 static void
 test_report_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report r, got;
 	uint8_t tag[STORE_HASH_BYTES];
 
@@ -345,7 +124,7 @@ test_report_round_trip(void **state)
 static void
 test_report_list(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report *l = NULL;
 	size_t n = 99;
 
@@ -394,7 +173,7 @@ test_report_list(void **state)
 static void
 test_report_by_owner(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report *l = NULL;
 	uint8_t tag[STORE_HASH_BYTES];
 	size_t n = 99;
@@ -421,7 +200,7 @@ test_report_by_owner(void **state)
 static void
 test_report_status_consent(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report got;
 
 	add_report(f->s, 1, 1, 1, "new", 100);
@@ -477,7 +256,7 @@ test_report_status_consent(void **state)
 static void
 test_report_idents(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_ident *v = NULL, i;
 	uint8_t h[STORE_HASH_BYTES];
 	int64_t *ids = NULL;
@@ -548,7 +327,7 @@ test_report_idents(void **state)
 static void
 test_report_wipe(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report got;
 	struct store_ident *v = NULL;
 	uint8_t h[STORE_HASH_BYTES], zero[STORE_HASH_BYTES] = { 0 };
@@ -638,7 +417,7 @@ file_contains(const char *path, const uint8_t *needle, size_t len)
 static void
 test_report_wipe_overwrites(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	static const uint8_t marker[] = "WIPE-ME-7f3a9c-sealed-narrative";
 	struct store_report r;
 	char path[128];
@@ -663,7 +442,7 @@ test_report_wipe_overwrites(void **state)
 static void
 test_report_delete(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report got;
 	uint8_t h[STORE_HASH_BYTES];
 	int64_t *ids = NULL;
@@ -696,7 +475,7 @@ test_report_delete(void **state)
 static void
 test_alert_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_alert al, got;
 	char **codes = NULL;
 	size_t n = 99;
@@ -766,7 +545,7 @@ test_alert_round_trip(void **state)
 static void
 test_alert_list(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_alert *l = NULL;
 	int64_t van[] = { 3 }, bc[] = { 2, 3, 4 }, dup[] = { 3, 6, 3, 6, 3 };
 	int64_t none[] = { 7 };
@@ -852,7 +631,7 @@ test_alert_list(void **state)
 static void
 test_alert_list_many_regions(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_alert *l = NULL;
 	int64_t ids[300];
 	char code[32];
@@ -904,7 +683,7 @@ test_alert_list_many_regions(void **state)
 static void
 test_alert_search(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_alert *l = NULL;
 	size_t n = 99;
 
@@ -962,7 +741,7 @@ test_alert_search(void **state)
 static void
 test_alert_ids_by_hash(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	uint8_t h[STORE_HASH_BYTES];
 	int64_t *ids = NULL;
 	size_t n = 99;
@@ -1050,7 +829,7 @@ walk_fn(const struct store_ident *i, void *arg)
 static void
 test_alert_idents_each(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_ident i;
 	struct walk w;
 	int k, phones = 0;
@@ -1112,7 +891,7 @@ count_fn(const struct store_ident *i, void *arg)
 static void
 test_alert_idents_each_many(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t sum = 0, want = 0;
 	int k;
 
@@ -1135,7 +914,7 @@ test_alert_idents_each_many(void **state)
 static void
 test_region_subtree(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t *ids = NULL;
 	size_t n = 99;
 
@@ -1171,7 +950,7 @@ test_region_subtree(void **state)
 static void
 test_invite(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	uint8_t h[STORE_HASH_BYTES], h2[STORE_HASH_BYTES];
 	int64_t org = -1;
 
@@ -1215,7 +994,7 @@ test_invite(void **state)
 static void
 test_feed_token(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	uint8_t h1[STORE_HASH_BYTES], h2[STORE_HASH_BYTES];
 	uint8_t h3[STORE_HASH_BYTES];
 	int64_t uid = -1;
@@ -1297,11 +1076,10 @@ rewind_to_v1(struct store *s)
 static void
 test_migration_upgrade_from_1(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_report r, got;
 	struct region reg;
 	struct user u;
-	char err[256];
 	int v = 0;
 
 	assert_true(store_migration_latest() >= 2);
@@ -1318,11 +1096,7 @@ test_migration_upgrade_from_1(void **state)
 	assert_int_equal(v, 1);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sqlite_master "
 	    "WHERE name LIKE 'report%' OR name LIKE 'alert%'"), 0);
-	store_close(f->s);
-
-	f->s = store_open(f->dir, NULL, 0, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
+	reopen(f);
 	assert_int_equal(store_schema_version(f->s, &v), 0);
 	assert_int_equal(v, store_migration_latest());
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sqlite_master "
@@ -1347,43 +1121,44 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_report_round_trip, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_report_list, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_report_by_owner, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_report_round_trip,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_list,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_by_owner,
+		    fixture_setup_seeded, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_report_status_consent,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_report_idents, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_report_wipe, setup,
-		    teardown),
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_idents,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_wipe,
+		    fixture_setup_seeded, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_report_wipe_overwrites,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_report_delete, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_alert_round_trip, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_alert_list, setup,
-		    teardown),
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_delete,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_round_trip,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_list,
+		    fixture_setup_seeded, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_alert_list_many_regions,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_alert_search, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_alert_ids_by_hash, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_alert_idents_each, setup,
-		    teardown),
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_search,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_ids_by_hash,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_alert_idents_each,
+		    fixture_setup_seeded, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_alert_idents_each_many,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_region_subtree, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_invite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_feed_token, setup,
-		    teardown),
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_region_subtree,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_invite,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_feed_token,
+		    fixture_setup_seeded, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_migration_upgrade_from_1,
-		    setup, teardown),
+		    fixture_setup_seeded, fixture_teardown),
 	};
 
 	/* Expected failures log at info and warn; keep errors visible. */

@@ -27,6 +27,8 @@
 #include "util/log.h"
 #include "util/banned.h"
 
+#include "store_fixture.h"
+
 #ifdef LOOKOUT_POSTGRES
 
 #define SIXBIT(c)	(((c) - '0') & 0x3f)
@@ -132,21 +134,8 @@ teardown(void **st)
 		skip(); \
 } while (0)
 
-static int64_t
-query_int(struct store *s, const char *sql)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
-}
-
 static void
-add_org(struct store *s, int64_t id, int want)
+insert_org(struct store *s, int64_t id, int want)
 {
 	struct org o = { .id = id, .name = "org", .created_at = id };
 
@@ -263,8 +252,8 @@ test_failure_inside_tx_keeps_it(void **st)
 	LIVE(f);
 	/* As in SQLite, a failed statement undoes only itself. */
 	assert_int_equal(store_begin(f->s), 0);
-	add_org(f->s, 1, 0);
-	add_org(f->s, 1, STORE_CONFLICT);
+	insert_org(f->s, 1, 0);
+	insert_org(f->s, 1, STORE_CONFLICT);
 	memset(&u, 0, sizeof(u));
 	u.id = 5;
 	u.org_id = 99;			/* no such org */
@@ -275,14 +264,14 @@ test_failure_inside_tx_keeps_it(void **st)
 	u.pw_hash = "x";
 	u.status = "active";
 	assert_int_equal(store_user_insert(f->s, &u), STORE_NOTFOUND);
-	add_org(f->s, 2, 0);
+	insert_org(f->s, 2, 0);
 	assert_int_equal(store_commit(f->s), 0);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM orgs"), 2);
 
 	/* A failure the transaction cannot survive dooms it: nothing
 	 * commits, and the connection is usable afterwards. */
 	assert_int_equal(store_begin(f->s), 0);
-	add_org(f->s, 3, 0);
+	insert_org(f->s, 3, 0);
 	{
 		struct db_stmt *s = NULL;
 
@@ -295,7 +284,7 @@ test_failure_inside_tx_keeps_it(void **st)
 	assert_int_equal(store_commit(f->s), STORE_ERR);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM orgs"), 2);
 	assert_int_equal(store_begin(f->s), 0);
-	add_org(f->s, 4, 0);
+	insert_org(f->s, 4, 0);
 	assert_int_equal(store_commit(f->s), 0);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM orgs"), 3);
 }
@@ -373,7 +362,7 @@ test_reconnect(void **st)
 	struct org o;
 
 	LIVE(f);
-	add_org(f->s, 1, 0);
+	insert_org(f->s, 1, 0);
 	assert_int_equal(store_org_get(f->s, &f->a, 1, &o), 0);
 
 	/* Outside a transaction: the statement that meets the broken
@@ -382,18 +371,18 @@ test_reconnect(void **st)
 	kill_backend(f->s);
 	assert_int_equal(store_org_get(f->s, &f->a, 1, &o), STORE_BUSY);
 	assert_int_equal(store_org_get(f->s, &f->a, 1, &o), 0);
-	add_org(f->s, 2, 0);
+	insert_org(f->s, 2, 0);
 
 	/* Inside one: BUSY, the transaction is doomed, nothing of it
 	 * commits, and the next begin reconnects. */
 	assert_int_equal(store_begin(f->s), 0);
-	add_org(f->s, 3, 0);
+	insert_org(f->s, 3, 0);
 	kill_backend(f->s);
-	add_org(f->s, 4, STORE_BUSY);
-	add_org(f->s, 5, STORE_ERR);
+	insert_org(f->s, 4, STORE_BUSY);
+	insert_org(f->s, 5, STORE_ERR);
 	assert_int_equal(store_commit(f->s), STORE_ERR);
 	assert_int_equal(store_begin(f->s), 0);
-	add_org(f->s, 6, 0);
+	insert_org(f->s, 6, 0);
 	assert_int_equal(store_commit(f->s), 0);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM orgs"), 3);
 	assert_int_equal(store_org_get(f->s, &f->a, 3, &o), STORE_NOTFOUND);
@@ -440,7 +429,7 @@ wait_heard(int n)
 }
 
 static void
-add_alert(struct store *s, int64_t id)
+insert_alert(struct store *s, int64_t id)
 {
 	struct store_alert al = { .id = id, .org_id = 1, .summary = "s",
 	    .severity = "low", .issued_on = "2026-11-20", .status = "active",
@@ -459,7 +448,7 @@ test_events(void **st)
 	char err[256];
 
 	LIVE(f);
-	add_org(f->s, 1, 0);
+	insert_org(f->s, 1, 0);
 	assert_int_equal(store_listener_open(url(), hear, NULL, &l, err,
 	    sizeof(err)), 0);
 	assert_non_null(l);
@@ -468,10 +457,10 @@ test_events(void **st)
 	/* Rolled back: never heard of. Committed: heard once, after the
 	 * commit, with the id alone. */
 	assert_int_equal(store_begin(f->s), 0);
-	add_alert(f->s, 11);
+	insert_alert(f->s, 11);
 	assert_int_equal(store_rollback(f->s), 0);
 	assert_int_equal(store_begin(f->s), 0);
-	add_alert(f->s, 12);
+	insert_alert(f->s, 12);
 	usleep(200 * 1000);
 	assert_int_equal(heard.n, 0);
 	assert_int_equal(store_commit(f->s), 0);
@@ -497,7 +486,7 @@ test_events(void **st)
 	store_close(k);
 	assert_int_equal(wait_heard(3), 3);
 	assert_int_equal(heard.ev[2], STORE_EVENT_RESYNC);
-	add_alert(f->s, 14);
+	insert_alert(f->s, 14);
 	assert_int_equal(wait_heard(4), 4);
 	assert_int_equal(heard.ev[3], STORE_EVENT_ALERT_PUBLISHED);
 	assert_int_equal(heard.id[3], 14);

@@ -23,242 +23,7 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-struct fixture {
-	char		 dir[64];
-	struct store	*s;
-	struct arena	 a;
-};
-
-static void
-make_dir(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/lookout-police-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-}
-
-static void
-remove_dir(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int64_t
-query_int(struct store *s, const char *sql)
-{
-	struct db_stmt *st = NULL;
-	int64_t v;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	assert_int_equal(db_step(st), 1);
-	v = db_col_int(st, 0);
-	db_finalize(st);
-	return v;
-}
-
-static void
-fill_hash(uint8_t h[STORE_HASH_BYTES], int seed)
-{
-	int i;
-
-	for (i = 0; i < STORE_HASH_BYTES; i++)
-		h[i] = (uint8_t)(seed * 31 + i);
-}
-
-static void
-add_org(struct store *s, int64_t id)
-{
-	struct org o = { .id = id, .name = "Peers", .created_at = 1000 + id };
-
-	assert_int_equal(store_org_insert(s, &o), 0);
-}
-
-static void
-add_region(struct store *s, int64_t id, const char *code, int64_t parent)
-{
-	struct region r = { .id = id, .code = (char *)code,
-	    .name = (char *)code, .parent_id = parent };
-
-	assert_int_equal(store_region_insert(s, &r), 0);
-}
-
-static void
-add_user(struct store *s, int64_t id, int64_t org)
-{
-	static uint8_t sealed[] = { 0x01, 0x02, 0x03 };
-	struct user u;
-
-	memset(&u, 0, sizeof(u));
-	u.id = id;
-	u.org_id = org;
-	u.role = "member";
-	fill_hash(u.name_hash, (int)id);
-	u.name_sealed = sealed;
-	u.name_sealed_len = sizeof(sealed);
-	u.pw_hash = "$argon2id$x";
-	u.status = "active";
-	u.created_at = 1700000000;
-	assert_int_equal(store_user_insert(s, &u), 0);
-}
-
-/*
- * Two orgs, three users and a region tree:
- *   1 ca
- *     2 ca-bc
- *       3 ca-bc-van
- *       4 ca-bc-vic
- *     5 ca-on
- *       6 ca-on-tor
- *   7 us
- */
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	assert_non_null(f);
-	make_dir(f->dir, sizeof(f->dir));
-	f->s = store_open(f->dir, NULL, 1, err, sizeof(err));
-	if (f->s == NULL)
-		fail_msg("store_open: %s", err);
-	arena_init(&f->a);
-	add_org(f->s, 1);
-	add_org(f->s, 2);
-	add_region(f->s, 1, "ca", 0);
-	add_region(f->s, 2, "ca-bc", 1);
-	add_region(f->s, 3, "ca-bc-van", 2);
-	add_region(f->s, 4, "ca-bc-vic", 2);
-	add_region(f->s, 5, "ca-on", 1);
-	add_region(f->s, 6, "ca-on-tor", 5);
-	add_region(f->s, 7, "us", 0);
-	add_user(f->s, 100, 1);
-	add_user(f->s, 101, 1);
-	add_user(f->s, 200, 2);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	arena_release(&f->a);
-	store_close(f->s);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
-}
-
-/* Sealed values: arbitrary bytes, NULs included. */
-static const uint8_t AREA[] = { 0xa1, 0x00, 0xa2, 0xa3 };
-static const uint8_t DETAILS[] = { 0xd1, 0xd2, 0x00, 0xd3, 0xd4, 0xd5 };
-static const uint8_t NARRATIVE[] = { 0x4e, 0x41, 0x52, 0x52, 0x00, 0x7f };
-static const uint8_t CONTACT[] = { 0xc0, 0xc1 };
-
-static void
-report_init(struct store_report *r, int64_t id, int64_t org, int owner,
-    const char *status, int64_t created_at)
-{
-	memset(r, 0, sizeof(*r));
-	r->id = id;
-	r->org_id = org;
-	fill_hash(r->owner_tag, owner);
-	r->region_id = 3;
-	r->occurred_on = "2026-11-20";
-	r->time_window = "20:00-23:00";
-	r->types = 0x5;
-	r->status = (char *)status;
-	r->consent_alert = 1;
-	r->consent_police = "anonymous";
-	r->consent_share = 1;
-	r->source = "web";
-	r->created_at = created_at;
-}
-
-static void
-report_seal_all(struct store_report *r)
-{
-	r->area_sealed = (uint8_t *)AREA;
-	r->area_sealed_len = sizeof(AREA);
-	r->details_sealed = (uint8_t *)DETAILS;
-	r->details_sealed_len = sizeof(DETAILS);
-	r->narrative_sealed = (uint8_t *)NARRATIVE;
-	r->narrative_sealed_len = sizeof(NARRATIVE);
-	r->contact_sealed = (uint8_t *)CONTACT;
-	r->contact_sealed_len = sizeof(CONTACT);
-}
-
-static void
-add_report(struct store *s, int64_t id, int64_t org, int owner,
-    const char *status, int64_t created_at)
-{
-	struct store_report r;
-
-	report_init(&r, id, org, owner, status, created_at);
-	report_seal_all(&r);
-	assert_int_equal(store_report_insert(s, &r), 0);
-}
-
-static void
-add_ident(struct store *s, int report, int64_t owner, int64_t seq,
-    const char *kind, int hash_seed)
-{
-	static const uint8_t val[] = { 0x76, 0x00, 0x61, 0x6c };
-	struct store_ident i;
-
-	memset(&i, 0, sizeof(i));
-	i.owner_id = owner;
-	i.seq = seq;
-	i.kind = (char *)kind;
-	fill_hash(i.hash, hash_seed);
-	i.value_sealed = (uint8_t *)val;
-	i.value_sealed_len = sizeof(val);
-	if (report)
-		assert_int_equal(store_report_ident_insert(s, &i), 0);
-	else
-		assert_int_equal(store_alert_ident_insert(s, &i), 0);
-}
-
-static void
-add_alert(struct store *s, int64_t id, const char *summary,
-    const char *status, int64_t created_at)
-{
-	struct store_alert al = { .id = id, .org_id = 1,
-	    .summary = (char *)summary, .severity = "high", .types = 0x3,
-	    .issued_on = "2026-11-21", .status = (char *)status,
-	    .created_at = created_at };
-
-	assert_int_equal(store_alert_insert(s, &al), 0);
-}
-
-static int64_t
-count_where(struct store *s, const char *sql, int64_t v)
-{
-	struct db_stmt *st = NULL;
-	int64_t n;
-
-	assert_int_equal(db_prepare(store_debug_db(s), sql, &st), 0);
-	db_bind_int(st, 1, v);
-	assert_int_equal(db_step(st), 1);
-	n = db_col_int(st, 0);
-	db_finalize(st);
-	return n;
-}
+#include "store_fixture.h"
 
 static void
 add_police_report(struct store *s, int64_t id, int64_t org,
@@ -312,7 +77,7 @@ add_case(struct store *s, int64_t id, int64_t report_id, int64_t created_at)
 static void
 test_counters(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_counter *c;
 	size_t n;
 
@@ -352,7 +117,7 @@ test_counters(void **state)
 static void
 test_police_reports(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_police_row *p;
 	size_t n;
 
@@ -417,7 +182,7 @@ test_police_reports(void **state)
 static void
 test_police_share_add(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int added = -1;
 
 	assert_int_equal(store_police_share_add(f->s, 10, "full", "2026-Q4",
@@ -441,7 +206,7 @@ test_police_share_add(void **state)
 static void
 test_purge_reports(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t n = -1;
 	int added;
 
@@ -460,9 +225,9 @@ test_purge_reports(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(query_int(f->s, "SELECT count(*) FROM reports"), 1);
 	assert_int_equal(query_int(f->s, "SELECT id FROM reports"), 12);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM "
 	    "report_idents WHERE report_id = $1", 10), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM "
 	    "report_idents WHERE report_id = $1", 12), 1);
 	assert_int_equal(query_int(f->s, "SELECT count(*) FROM police_shares"),
 	    1);
@@ -479,7 +244,7 @@ test_purge_reports(void **state)
 static void
 test_purge_cases(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t n = -1;
 
 	add_case(f->s, 70, 0, 100);
@@ -501,7 +266,7 @@ test_purge_cases(void **state)
 static void
 test_purge_owner(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	uint8_t tag[STORE_HASH_BYTES];
 	int64_t n = -1;
 	int added;
@@ -529,9 +294,9 @@ test_purge_owner(void **state)
 	assert_int_equal(query_int(f->s, "SELECT report_id FROM "
 	    "police_shares"), 12);
 	assert_int_equal(query_int(f->s, "SELECT count(*) FROM cases"), 2);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM cases "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM cases "
 	    "WHERE id = $1", 70), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM case_notes "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM case_notes "
 	    "WHERE case_id = $1", 70), 0);
 
 	fill_hash(tag, 9);
@@ -542,7 +307,7 @@ test_purge_owner(void **state)
 static void
 test_user_delete(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const int64_t regions[] = { 3, 4 };
 	uint8_t h[STORE_HASH_BYTES];
 	struct session se;
@@ -562,16 +327,16 @@ test_user_delete(void **state)
 	assert_int_equal(store_user_regions_set(f->s, 100, regions, 2), 0);
 
 	assert_int_equal(store_user_delete(f->s, 100), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM users "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM users "
 	    "WHERE id = $1", 100), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM sessions "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM sessions "
 	    "WHERE user_id = $1", 100), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM feed_tokens "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM feed_tokens "
 	    "WHERE user_id = $1", 100), 0);
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM "
 	    "user_regions WHERE user_id = $1", 100), 0);
 	/* Nobody else's. */
-	assert_int_equal(count_where(f->s, "SELECT count(*) FROM sessions "
+	assert_int_equal(query_where(f->s, "SELECT count(*) FROM sessions "
 	    "WHERE user_id = $1", 101), 1);
 	assert_int_equal(store_user_delete(f->s, 100), STORE_NOTFOUND);
 }
@@ -580,20 +345,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_counters, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_police_reports, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_police_share_add, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_purge_reports, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_purge_cases, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_purge_owner, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_user_delete, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_counters,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_police_reports,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_police_share_add,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_reports,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_cases,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_owner,
+		    fixture_setup_seeded, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_user_delete,
+		    fixture_setup_seeded, fixture_teardown),
 	};
 
 	/* Expected failures log at info and warn; keep errors visible. */

@@ -23,6 +23,8 @@
 #include "web/i18n_internal.h"
 #include "web/web.h"
 
+#include "web_fixture.h"
+
 extern const unsigned char mo_fr[];
 extern const size_t mo_fr_len;
 extern const unsigned char mo_zh_Hans[];
@@ -659,57 +661,6 @@ test_mo_parse_random_damage(void **state)
 /* Pages, rendered without a server: a request as the HTTP layer would
  * hand it to a handler. */
 
-struct page {
-	struct arena		a;
-	struct http_req		r;
-	struct http_resp	w;
-	struct kv		q[1];
-};
-
-static const struct route *
-web_route(const char *pattern, unsigned method)
-{
-	const struct route *rt;
-
-	for (rt = web_routes; rt->pattern != NULL; rt++)
-		if (strcmp(rt->pattern, pattern) == 0 && (rt->methods & method))
-			return rt;
-	fail_msg("no web route %s", pattern);
-	return NULL;
-}
-
-static void
-page_setup(struct page *p, const char *path, const char *lang, int role)
-{
-	memset(p, 0, sizeof(*p));
-	arena_init(&p->a);
-	buf_init(&p->w.body, BUF_CAP_PAGE);
-	p->r.arena = &p->a;
-	p->r.path = path;
-	p->r.lang = lang;
-	p->r.method = HTTP_GET;
-	snprintf(p->r.csrf, sizeof(p->r.csrf), "%s",
-	    "csrf-token-0123456789-abcdefghijklmnopqrstu");
-	if (role != 0) {
-		p->r.auth.user_id = 42;
-		p->r.auth.role = role;
-	}
-}
-
-static void
-page_teardown(struct page *p)
-{
-	buf_release(&p->w.body);
-	arena_release(&p->a);
-}
-
-static void
-render(struct page *p, const char *pattern)
-{
-	p->r.route = web_route(pattern, HTTP_GET);
-	assert_int_equal(p->r.route->handler(&p->r, &p->w), 0);
-}
-
 static const char *
 header_value(const struct http_resp *w, const char *name)
 {
@@ -776,12 +727,12 @@ test_pages_frame(void **state)
 		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 			struct page p;
 
-			page_setup(&p, pages[i].pattern, langs[l],
+			page_init(&p, pages[i].pattern, langs[l],
 			    pages[i].role);
-			render(&p, pages[i].pattern);
+			page_render(&p, pages[i].pattern);
 			assert_int_equal(p.w.status, 200);
 			check_frame(&p, langs[l]);
-			page_teardown(&p);
+			page_release(&p);
 		}
 	}
 }
@@ -792,15 +743,15 @@ test_pages_translated(void **state)
 	struct page p;
 
 	(void)state;
-	page_setup(&p, "/login", "fr", 0);
-	render(&p, "/login");
+	page_init(&p, "/login", "fr", 0);
+	page_render(&p, "/login");
 	assert_non_null(strstr(p.w.body.buf, ">Sortie rapide</a>"));
 	assert_non_null(strstr(p.w.body.buf, "<h1>Se connecter</h1>"));
 	assert_non_null(strstr(p.w.body.buf, "Mot de passe"));
-	page_teardown(&p);
+	page_release(&p);
 
-	page_setup(&p, "/login", "zh-Hans", 0);
-	render(&p, "/login");
+	page_init(&p, "/login", "zh-Hans", 0);
+	page_render(&p, "/login");
 	assert_non_null(strstr(p.w.body.buf, ">快速离开</a>"));
 	assert_non_null(strstr(p.w.body.buf, "<h1>登录</h1>"));
 	/* The language names are in their own script whatever the page's
@@ -809,7 +760,7 @@ test_pages_translated(void **state)
 	assert_non_null(strstr(p.w.body.buf, ">Français</a>"));
 	assert_non_null(strstr(p.w.body.buf, "<a href=\"/login?lang=zh-Hans\" "
 	    "lang=\"zh-Hans\" hreflang=\"zh-Hans\" aria-current=true>中文</a>"));
-	page_teardown(&p);
+	page_release(&p);
 }
 
 static void
@@ -819,8 +770,8 @@ test_login_form(void **state)
 	const char *h;
 
 	(void)state;
-	page_setup(&p, "/login", "en", 0);
-	render(&p, "/login");
+	page_init(&p, "/login", "en", 0);
+	page_render(&p, "/login");
 	h = p.w.body.buf;
 	assert_non_null(strstr(h, "<form method=post action=/login"));
 	assert_non_null(strstr(h, "<input type=hidden name=csrf value=\""
@@ -832,19 +783,19 @@ test_login_form(void **state)
 	/* Anonymous: a sign-in link, no sign-out form. */
 	assert_non_null(strstr(h, "<a href=/login>Sign in</a>"));
 	assert_null(strstr(h, "action=/logout"));
-	page_teardown(&p);
+	page_release(&p);
 
 	/* Signed in, /login and / go home. */
-	page_setup(&p, "/login", "en", ROLE_MEMBER);
-	render(&p, "/login");
+	page_init(&p, "/login", "en", ROLE_MEMBER);
+	page_render(&p, "/login");
 	assert_int_equal(p.w.status, 303);
 	assert_string_equal(header_value(&p.w, "Location"), "/home");
-	page_teardown(&p);
-	page_setup(&p, "/", "en", ROLE_ADMIN);
-	render(&p, "/");
+	page_release(&p);
+	page_init(&p, "/", "en", ROLE_ADMIN);
+	page_render(&p, "/");
 	assert_int_equal(p.w.status, 303);
 	assert_string_equal(header_value(&p.w, "Location"), "/home");
-	page_teardown(&p);
+	page_release(&p);
 }
 
 static void
@@ -868,8 +819,8 @@ test_home_per_role(void **state)
 		struct page p;
 		const char *h;
 
-		page_setup(&p, "/home", "en", cases[i].role);
-		render(&p, "/home");
+		page_init(&p, "/home", "en", cases[i].role);
+		page_render(&p, "/home");
 		h = p.w.body.buf;
 		assert_non_null(strstr(h, cases[i].has));
 		assert_non_null(strstr(h, cases[i].label));
@@ -878,7 +829,7 @@ test_home_per_role(void **state)
 		assert_non_null(strstr(h, "<form method=post action=/logout>"
 		    "<input type=hidden name=csrf value=\"csrf-token-"));
 		assert_non_null(strstr(h, "<a href=/password>"));
-		page_teardown(&p);
+		page_release(&p);
 	}
 }
 
@@ -891,7 +842,7 @@ test_error_page(void **state)
 	(void)state;
 	/* A hostile path must not turn the language links into links to
 	 * another site or break out of the attribute. */
-	page_setup(&p, "//evil.example/\"><script>x</script>", "fr", 0);
+	page_init(&p, "//evil.example/\"><script>x</script>", "fr", 0);
 	assert_int_equal(web_error(&p.r, &p.w, 404, web_status_msgid(404)),
 	    0);
 	h = p.w.body.buf;
@@ -901,14 +852,14 @@ test_error_page(void **state)
 	assert_non_null(strstr(h, "href=\"/?lang=en\""));
 	assert_null(strstr(h, "evil"));
 	assert_null(strstr(h, "<script>x"));
-	page_teardown(&p);
+	page_release(&p);
 
-	page_setup(&p, "/home", "zh-Hans", ROLE_MEMBER);
+	page_init(&p, "/home", "zh-Hans", ROLE_MEMBER);
 	assert_int_equal(web_error(&p.r, &p.w, 503, NULL), 0);
 	assert_int_equal(p.w.status, 503);
 	assert_non_null(strstr(p.w.body.buf, "服务正忙"));
 	assert_non_null(strstr(p.w.body.buf, "href=\"/home?lang=fr\""));
-	page_teardown(&p);
+	page_release(&p);
 }
 
 static void
@@ -930,10 +881,10 @@ test_static_assets(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct page p;
 
-		page_setup(&p, "/static/x", "en", 0);
+		page_init(&p, "/static/x", "en", 0);
 		p.r.params[0] = cases[i].name;
 		p.r.nparams = 1;
-		render(&p, "/static/{name}");
+		page_render(&p, "/static/{name}");
 		assert_int_equal(p.w.status, cases[i].status);
 		if (cases[i].status == 200) {
 			assert_string_equal(p.w.content_type, cases[i].type);
@@ -943,7 +894,7 @@ test_static_assets(void **state)
 		} else {
 			assert_null(header_value(&p.w, "Cache-Control"));
 		}
-		page_teardown(&p);
+		page_release(&p);
 	}
 }
 

@@ -26,20 +26,7 @@
 #include "web/web.h"
 #include "web/web_internal.h"
 
-static const char *const other_langs[] = { "fr", "zh-Hans", NULL };
-
-static void
-assert_translated(const char *msgid)
-{
-	size_t i;
-
-	assert_non_null(msgid);
-	for (i = 0; other_langs[i] != NULL; i++)
-		if (tr(other_langs[i], msgid) == msgid)
-			fail_msg("no %s translation of \"%s\" (run "
-			    "po/update.sh and translate it)", other_langs[i],
-			    msgid);
-}
+#include "web_fixture.h"
 
 static size_t
 count(const char *h, const char *needle)
@@ -358,57 +345,6 @@ test_core_help_messages_translated(void **state)
 
 /* Pages that need no store */
 
-struct page {
-	struct arena		a;
-	struct http_req		r;
-	struct http_resp	w;
-	struct kv		q[2];
-};
-
-static const struct route *
-route(const char *pattern, unsigned method)
-{
-	const struct route *rt;
-
-	for (rt = web_routes; rt->pattern != NULL; rt++)
-		if (strcmp(rt->pattern, pattern) == 0 && (rt->methods & method))
-			return rt;
-	fail_msg("no web route %s", pattern);
-	return NULL;
-}
-
-static void
-setup(struct page *p, const char *path, const char *lang, int role)
-{
-	memset(p, 0, sizeof(*p));
-	arena_init(&p->a);
-	buf_init(&p->w.body, BUF_CAP_PAGE);
-	p->r.arena = &p->a;
-	p->r.path = path;
-	p->r.lang = lang;
-	p->r.method = HTTP_GET;
-	snprintf(p->r.csrf, sizeof(p->r.csrf), "%s",
-	    "csrf-token-0123456789-abcdefghijklmnopqrstu");
-	if (role != 0) {
-		p->r.auth.user_id = 42;
-		p->r.auth.role = role;
-	}
-}
-
-static void
-render(struct page *p, const char *pattern)
-{
-	p->r.route = route(pattern, HTTP_GET);
-	assert_int_equal(p->r.route->handler(&p->r, &p->w), 0);
-}
-
-static void
-done(struct page *p)
-{
-	buf_release(&p->w.body);
-	arena_release(&p->a);
-}
-
 static void
 check_page(const struct page *p, const char *lang)
 {
@@ -457,8 +393,8 @@ test_help_form(void **state)
 		const char *h;
 		char want[64];
 
-		setup(&p, "/help", langs3[l], 0);
-		render(&p, "/help");
+		page_init(&p, "/help", langs3[l], 0);
+		page_render(&p, "/help");
 		assert_int_equal(p.w.status, 200);
 		check_page(&p, langs3[l]);
 		h = p.w.body.buf;
@@ -507,10 +443,10 @@ test_help_form(void **state)
 		    "them."));
 		assert_shown(h, langs3[l], N_("You can withdraw your request "
 		    "at any time. Then what you wrote is erased."));
-		done(&p);
+		page_release(&p);
 
-		setup(&p, "/help/status", langs3[l], 0);
-		render(&p, "/help/status");
+		page_init(&p, "/help/status", langs3[l], 0);
+		page_render(&p, "/help/status");
 		assert_int_equal(p.w.status, 200);
 		check_page(&p, langs3[l]);
 		assert_non_null(strstr(p.w.body.buf,
@@ -518,24 +454,24 @@ test_help_form(void **state)
 		assert_non_null(strstr(p.w.body.buf, "<input id=reference "
 		    "name=reference "));
 		assert_null(strstr(p.w.body.buf, "help-status"));
-		done(&p);
+		page_release(&p);
 
-		setup(&p, "/me/delete", langs3[l], ROLE_MEMBER);
-		render(&p, "/me/delete");
+		page_init(&p, "/me/delete", langs3[l], ROLE_MEMBER);
+		page_render(&p, "/me/delete");
 		assert_int_equal(p.w.status, 200);
 		check_page(&p, langs3[l]);
 		assert_non_null(strstr(p.w.body.buf,
 		    "<form method=post action=/me/delete "));
 		assert_non_null(strstr(p.w.body.buf, "<input type=checkbox "
 		    "id=confirm name=confirm value=\"yes\"><label"));
-		done(&p);
+		page_release(&p);
 
-		setup(&p, "/", langs3[l], 0);
-		render(&p, "/");
+		page_init(&p, "/", langs3[l], 0);
+		page_render(&p, "/");
 		check_page(&p, langs3[l]);
 		assert_non_null(strstr(p.w.body.buf,
 		    "<a class=button href=/help>"));
-		done(&p);
+		page_release(&p);
 	}
 }
 
@@ -558,13 +494,13 @@ test_stats_csv_needs_table(void **state)
 		assert_int_equal(form_validate(kv, 1, web_q_stats_csv, &field,
 		    &msg), 400);
 		/* The handler refuses it too, before it asks for data. */
-		setup(&p, "/stats.csv", "en", 0);
+		page_init(&p, "/stats.csv", "en", 0);
 		p.q[0] = kv[0];
 		p.r.query = p.q;
 		p.r.nquery = 1;
-		render(&p, "/stats.csv");
+		page_render(&p, "/stats.csv");
 		assert_int_equal(p.w.status, 400);
-		done(&p);
+		page_release(&p);
 	}
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		kv[0].key = "table";
@@ -596,8 +532,8 @@ test_home_links(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct page p;
 
-		setup(&p, "/home", "en", cases[i].role);
-		render(&p, "/home");
+		page_init(&p, "/home", "en", cases[i].role);
+		page_render(&p, "/home");
 		for (k = 0; cases[i].has[k] != NULL; k++)
 			assert_non_null(strstr(p.w.body.buf, cases[i].has[k]));
 		if (cases[i].role != ROLE_MEMBER)
@@ -605,7 +541,7 @@ test_home_links(void **state)
 		assert_null(strstr(p.w.body.buf, "<li class=soon>Cases"));
 		assert_null(strstr(p.w.body.buf,
 		    "<li class=soon>Shared reports"));
-		done(&p);
+		page_release(&p);
 	}
 }
 

@@ -24,22 +24,7 @@
 #include "web/web.h"
 #include "web/web_internal.h"
 
-static const char *const other_langs[] = { "fr", "zh-Hans", NULL };
-
-/* Is msgid translated in every language besides English? tr() hands
- * back msgid itself when a catalog has no entry, and a pointer into the
- * catalog when it has one, even one spelled the same ("Violence"). */
-static void
-assert_translated(const char *msgid)
-{
-	size_t i;
-
-	assert_non_null(msgid);
-	for (i = 0; other_langs[i] != NULL; i++)
-		if (tr(other_langs[i], msgid) == msgid)
-			fail_msg("no %s translation of \"%s\" (run po/update.sh "
-			    "and translate it)", other_langs[i], msgid);
-}
+#include "web_fixture.h"
 
 /* web_report_field() */
 
@@ -375,49 +360,11 @@ test_core_validation_translated(void **state)
 
 /* Pages that need no store */
 
-struct page {
-	struct arena		a;
-	struct http_req		r;
-	struct http_resp	w;
-};
-
-static const struct route *
-route(const char *pattern, unsigned method)
-{
-	const struct route *rt;
-
-	for (rt = web_routes; rt->pattern != NULL; rt++)
-		if (strcmp(rt->pattern, pattern) == 0 && (rt->methods & method))
-			return rt;
-	fail_msg("no web route %s", pattern);
-	return NULL;
-}
-
 static void
 render(struct page *p, const char *pattern, const char *lang, int role)
 {
-	memset(p, 0, sizeof(*p));
-	arena_init(&p->a);
-	buf_init(&p->w.body, BUF_CAP_PAGE);
-	p->r.arena = &p->a;
-	p->r.path = pattern;
-	p->r.lang = lang;
-	p->r.method = HTTP_GET;
-	snprintf(p->r.csrf, sizeof(p->r.csrf), "%s",
-	    "csrf-token-0123456789-abcdefghijklmnopqrstu");
-	if (role != 0) {
-		p->r.auth.user_id = 42;
-		p->r.auth.role = role;
-	}
-	p->r.route = route(pattern, HTTP_GET);
-	assert_int_equal(p->r.route->handler(&p->r, &p->w), 0);
-}
-
-static void
-done(struct page *p)
-{
-	buf_release(&p->w.body);
-	arena_release(&p->a);
+	page_init(p, pattern, lang, role);
+	page_render(p, pattern);
 }
 
 /* An event handler attribute: " on" and letters, then "=". */
@@ -477,7 +424,7 @@ test_pages_without_store(void **state)
 		    "type=password autocomplete=new-password"));
 		assert_non_null(strstr(h, "<input id=password2 name=password2 "
 		    "type=password"));
-		done(&p);
+		page_release(&p);
 
 		render(&p, "/invites", langs3[l], ROLE_OUTREACH);
 		assert_int_equal(p.w.status, 200);
@@ -485,7 +432,7 @@ test_pages_without_store(void **state)
 		assert_non_null(strstr(p.w.body.buf,
 		    "<form method=post action=/invites "));
 		assert_null(strstr(p.w.body.buf, "invite-code"));
-		done(&p);
+		page_release(&p);
 
 		render(&p, "/screen", langs3[l], ROLE_MEMBER);
 		assert_int_equal(p.w.status, 200);
@@ -498,7 +445,7 @@ test_pages_without_store(void **state)
 		assert_non_null(strstr(h, "<input id=value name=value "));
 		/* No result until she asks. */
 		assert_null(strstr(h, "id=\"result\""));
-		done(&p);
+		page_release(&p);
 	}
 }
 
@@ -514,18 +461,13 @@ test_feed_needs_token_shape(void **state)
 	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
-		p.r.path = "/feed/x";
-		p.r.lang = "en";
+		page_init_bare(&p, "/feed/x", "en");
 		p.r.params[0] = segs[i];
 		p.r.nparams = 1;
-		p.r.route = route("/feed/{token}", HTTP_GET);
+		p.r.route = page_route("/feed/{token}", HTTP_GET);
 		assert_int_equal(p.r.route->handler(&p.r, &p.w), 0);
 		assert_int_equal(p.w.status, 404);
-		done(&p);
+		page_release(&p);
 	}
 }
 
@@ -558,7 +500,7 @@ test_home_links(void **state)
 		for (k = 0; cases[i].has[k] != NULL; k++)
 			assert_non_null(strstr(p.w.body.buf, cases[i].has[k]));
 		assert_null(strstr(p.w.body.buf, cases[i].not));
-		done(&p);
+		page_release(&p);
 	}
 }
 
@@ -578,26 +520,18 @@ test_fail_statuses(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
-		p.r.path = "/reports/1";
-		p.r.lang = "fr";
+		page_init_bare(&p, "/reports/1", "fr");
 		assert_int_equal(web_report_fail(&p.r, &p.w, cases[i].rc), 0);
 		assert_int_equal(p.w.status, cases[i].status);
 		check_page(&p);
-		done(&p);
+		page_release(&p);
 	}
 	{
 		struct page p;
 
-		memset(&p, 0, sizeof(p));
-		arena_init(&p.a);
-		buf_init(&p.w.body, BUF_CAP_PAGE);
-		p.r.arena = &p.a;
+		page_init_bare(&p, NULL, NULL);
 		assert_int_equal(web_report_fail(&p.r, &p.w, REPORT_ERR), -1);
-		done(&p);
+		page_release(&p);
 	}
 }
 
