@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
+#include "notify/curl_int.h"
 #include "notify/notify.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -292,7 +292,8 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 		log_warn("outbox: cannot relax the sender's syncs; sending "
 		    "more slowly");
 	store_release(sd->app.pool, s);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (notify_curl_load() != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("outbox: cannot start libcurl; messages stay queued");
 		goto out;
 	}
