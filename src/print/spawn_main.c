@@ -9,22 +9,53 @@
  * that socket as its standard input and output, and nothing else open
  * but standard error. End of file on descriptor 3 (serve stopped or
  * died) ends it. It reads no data but the one byte of each message,
- * holds nothing of serve's and links nothing but the C library, so that
- * it costs an idle server a few hundred kilobytes; children are reaped
- * by the kernel (SIGCHLD ignored).
+ * holds nothing of serve's and links nothing but the C library,
+ * statically (musl's where musl-gcc is installed), so that it costs an
+ * idle server little; children are reaped by the kernel (SIGCHLD
+ * ignored).
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "util/banned.h"
 
 #define CONTROL_FD	3
+
+/* Close every descriptor from lo up. */
+static void
+close_from(int lo)
+{
+	long fd, max;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lo, ~0U, 0) == 0)
+		return;
+#endif
+	max = sysconf(_SC_OPEN_MAX);
+	for (fd = lo; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		(void)close((int)fd);
+}
+
+/* A message on standard error (serve's log), without stdio, which would
+ * be most of this program's size. */
+static void
+say(const char *a, const char *b)
+{
+	struct iovec v[3] = {
+		{ (void *)"lookout-spawn: ", 15 },
+		{ (void *)a, strlen(a) },
+		{ (void *)b, strlen(b) },
+	};
+
+	(void)!writev(2, v, 3);
+}
 
 /* One socket from the control socket: its descriptor, 0 at end of
  * file, or -1. */
@@ -71,8 +102,8 @@ main(int argc, char **argv)
 	int fd;
 
 	if (argc != 2) {
-		fputs("usage: lookout-spawn RENDERER (started by lookout "
-		    "serve)\n", stderr);
+		say("usage: lookout-spawn RENDERER ", "(started by lookout "
+		    "serve)\n");
 		return 2;
 	}
 	(void)prctl(PR_SET_NAME, "lookout-spawn", 0, 0, 0);
@@ -80,7 +111,7 @@ main(int argc, char **argv)
 	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	/* Everything serve left open, but the control socket and the
 	 * standard descriptors, is closed. */
-	(void)close_range(CONTROL_FD + 1, ~0U, 0);
+	close_from(CONTROL_FD + 1);
 	/* serve blocks its stop signals for its own threads; here they
 	 * keep their defaults. */
 	sigemptyset(&none);
@@ -101,19 +132,19 @@ main(int argc, char **argv)
 		if (pid == 0) {
 			if (dup2(fd, 0) == -1 || dup2(fd, 1) == -1)
 				_exit(127);
-			close(CONTROL_FD);
-			(void)close_range(3, ~0U, 0);
+			close_from(3);
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
 			signal(SIGPIPE, SIG_DFL);
 			execv(argv[1], (char *const[]){ argv[1], NULL });
-			fprintf(stderr, "lookout-spawn: cannot run '%s': %s\n",
-			    argv[1], strerror(errno));
+			say("cannot run the renderer ", argv[1]);
+			say("(is it installed next to lookout?)", "\n");
 			_exit(127);
 		}
 		if (pid == -1)
-			fprintf(stderr, "lookout-spawn: cannot start the "
-			    "renderer: %s\n", strerror(errno));
+			say("cannot start the renderer: fork failed",
+			    errno == EAGAIN ? " (too many processes)\n" :
+			    "\n");
 		close(fd);	/* the renderer's end of file is ours too */
 	}
 }
