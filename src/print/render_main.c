@@ -11,7 +11,8 @@
  * start a program or another process, or run longer than
  * RENDER_CPU_SECONDS; any such call fails (or, for execve and sockets,
  * kills it). It must still read fontconfig's configuration and the
- * fonts, wherever they are, so it may open files for reading.
+ * fonts, so it may open files for reading; where the kernel has Landlock
+ * (Linux 5.13 and later), only those files and the system's libraries.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +24,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/landlock.h>
 #include <seccomp.h>
 
 #include "print/render.h"
@@ -146,6 +150,82 @@ out:
 	return rc;
 }
 
+/*
+ * Landlock: of the whole file system, only fontconfig's configuration and
+ * caches, the fonts and the system's libraries (gconv and GIO modules)
+ * can be read, and nothing can be written. A kernel without it leaves the
+ * seccomp filter alone to keep files unchanged.
+ */
+#define FS_ALL		((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1)	/* ABI 1 */
+#define FS_READ		(LANDLOCK_ACCESS_FS_READ_FILE | \
+			 LANDLOCK_ACCESS_FS_READ_DIR | \
+			 LANDLOCK_ACCESS_FS_EXECUTE)
+
+static void
+allow_read(int ruleset, const char *dir, const char *sub)
+{
+	struct landlock_path_beneath_attr pb;
+	struct stat sb;
+	char path[4096];
+	int fd, n;
+
+	if (dir == NULL || *dir != '/')
+		return;
+	n = snprintf(path, sizeof(path), "%s%s", dir, sub);
+	if (n < 0 || (size_t)n >= sizeof(path) ||
+	    (fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return;		/* not there: nothing to allow */
+	memset(&pb, 0, sizeof(pb));
+	/* A file takes no directory rights. */
+	pb.allowed_access = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode) ?
+	    FS_READ : (FS_READ & ~(uint64_t)LANDLOCK_ACCESS_FS_READ_DIR);
+	pb.parent_fd = fd;
+	(void)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+	close(fd);
+}
+
+static int
+landlock(void)
+{
+	static const char *const system[] = {
+		"/etc/fonts", "/usr/share/fonts", "/usr/local/share/fonts",
+		"/usr/share/fontconfig", "/var/cache/fontconfig", "/usr/lib",
+		"/lib", "/usr/lib64", "/lib64", "/dev/urandom",
+		"/etc/localtime",
+	};
+	struct landlock_ruleset_attr attr;
+	const char *home = getenv("HOME");
+	size_t i;
+	int ruleset, rc;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = FS_ALL;
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0);
+	if (ruleset == -1)
+		return errno == ENOSYS || errno == EOPNOTSUPP ? 0 : -1;
+	for (i = 0; i < sizeof(system) / sizeof(system[0]); i++)
+		allow_read(ruleset, system[i], "");
+	/* fontconfig's per-user fonts and caches. */
+	allow_read(ruleset, getenv("XDG_CACHE_HOME"), "/fontconfig");
+	allow_read(ruleset, getenv("XDG_DATA_HOME"), "/fonts");
+	allow_read(ruleset, getenv("XDG_CONFIG_HOME"), "/fontconfig");
+	allow_read(ruleset, home, "/.cache/fontconfig");
+	allow_read(ruleset, home, "/.local/share/fonts");
+	allow_read(ruleset, home, "/.config/fontconfig");
+	allow_read(ruleset, home, "/.fonts");
+	allow_read(ruleset, home, "/.fonts.conf");
+	allow_read(ruleset, getenv("FONTCONFIG_PATH"), "");
+	allow_read(ruleset, getenv("FONTCONFIG_FILE"), "");
+	/* The sanitizers' runtimes read /proc/self at exit. */
+	if (SANITIZER_BUILD)
+		allow_read(ruleset, "/proc", "");
+	rc = (int)syscall(SYS_landlock_restrict_self, ruleset, 0);
+	close(ruleset);
+	return rc == -1 ? -1 : 0;
+}
+
 static int
 limit(int what, rlim_t n)
 {
@@ -193,7 +273,8 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	if (limit(RLIMIT_CPU, RENDER_CPU_SECONDS) == -1 ||
 	    limit(RLIMIT_FSIZE, 0) == -1 || limit(RLIMIT_CORE, 0) == -1 ||
-	    limit(RLIMIT_NOFILE, RENDER_FILES) == -1 || sandbox() == -1) {
+	    limit(RLIMIT_NOFILE, RENDER_FILES) == -1 || landlock() == -1 ||
+	    sandbox() == -1) {
 		log_error("sheet: the renderer cannot limit itself: %s",
 		    strerror(errno));
 		return 1;
