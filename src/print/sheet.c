@@ -40,18 +40,25 @@ static int spawner = -1;
 static int serving;	/* no execve here: only through lookout-spawn */
 static pthread_mutex_t spawner_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Both programs must be there, executable. */
+/* The renderer (and, with spawn set, lookout-spawn) must be there,
+ * executable. */
 static int
 programs(char *sheet, char *spawn, size_t len)
 {
+	const char *missing = NULL;
+
 	if (exe_sibling("lookout-sheet", sheet, len) == -1 ||
-	    exe_sibling("lookout-spawn", spawn, len) == -1)
+	    (spawn != NULL &&
+	    exe_sibling("lookout-spawn", spawn, len) == -1))
 		return -1;
-	if (access(sheet, X_OK) == -1 || access(spawn, X_OK) == -1) {
-		log_warn("sheet: cannot run '%s': %s; the printed sheet will "
-		    "not download (install lookout-sheet and lookout-spawn "
-		    "next to lookout, see docs/deployment.md)",
-		    access(sheet, X_OK) == -1 ? sheet : spawn,
+	if (access(sheet, X_OK) == -1)
+		missing = sheet;
+	else if (spawn != NULL && access(spawn, X_OK) == -1)
+		missing = spawn;
+	if (missing != NULL) {
+		log_warn("sheet: cannot run '%s': %s; no sheet can be printed "
+		    "(install lookout-sheet and lookout-spawn next to "
+		    "lookout, see docs/deployment.md)", missing,
 		    strerror(errno));
 		return -1;
 	}
@@ -164,12 +171,12 @@ start_spawned(int *fd)
 static int
 start_child(int *fd, pid_t *pid)
 {
-	char sheet[4096], spawn[4096];
+	char sheet[4096];
 	char *argv[] = { (char *)"lookout-sheet", NULL };
 	posix_spawn_file_actions_t fa;
 	int sv[2], rc;
 
-	if (programs(sheet, spawn, sizeof(sheet)) == -1)
+	if (programs(sheet, NULL, sizeof(sheet)) == -1)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_error("sheet: cannot make a socket for the renderer: %s",
