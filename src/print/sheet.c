@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "print/sheet.h"
 #include "util/exedir.h"
 #include "util/log.h"
+#include "util/parse.h"
 #include "util/banned.h"
 
 extern char **environ;
@@ -243,12 +245,14 @@ static int
 exchange(int fd, const struct sheet *sh, struct buf *out, int *pages)
 {
 	struct timeval tv = { SHEET_TIMEOUT, 0 };
-	char line[64], chunk[16384], tag[16];
+	char line[64], chunk[16384];
 	struct buf req;
 	unsigned long long len;
-	size_t have = 0, start = out->len;
+	long long v, n64;
+	size_t have = 0, start = out->len, tlen;
 	ssize_t n;
-	char *nl;
+	const char *why;
+	char *nl, *sp;
 	int np, rc = -1;
 
 	buf_init(&req, SHEET_REQUEST_MAX);
@@ -279,12 +283,22 @@ exchange(int fd, const struct sheet *sh, struct buf *out, int *pages)
 		    "failed (see its message above)" : "said nothing whole");
 		goto out;
 	}
-	if (sscanf(line, "%15s %d %llu", tag, &np, &len) != 3 ||
-	    strcmp(tag, SHEET_ANSWER_TAG) != 0 || np < 1 ||
-	    len > SHEET_PDF_MAX) {
+	/* "lookout-sheet PAGES LENGTH" */
+	*nl = '\0';
+	tlen = strlen(SHEET_ANSWER_TAG);
+	if (strncmp(line, SHEET_ANSWER_TAG " ", tlen + 1) != 0 ||
+	    (sp = strchr(line + tlen + 1, ' ')) == NULL) {
 		log_error("sheet: the renderer's answer is not a sheet");
 		goto out;
 	}
+	*sp = '\0';
+	if (parse_int(line + tlen + 1, 1, INT_MAX, &v, &why) != 0 ||
+	    parse_int(sp + 1, 1, SHEET_PDF_MAX, &n64, &why) != 0) {
+		log_error("sheet: the renderer's answer is not a sheet");
+		goto out;
+	}
+	np = (int)v;
+	len = (unsigned long long)n64;
 	while (len > 0) {
 		n = recv_full(fd, chunk, len < sizeof(chunk) ? (size_t)len :
 		    sizeof(chunk));
