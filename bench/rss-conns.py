@@ -1,10 +1,11 @@
 """Hold N keep-alive connections to lookout open at once, then read its RSS.
 
-usage: rss-conns.py HOST:PORT N /proc/PID/status
+usage: rss-conns.py HOST:PORT N /proc/PID/status...
 
 Each connection sends one GET /healthz and reads the whole answer, and
-stays open. With all N open and answered, prints "open N" and the
-server's VmRSS as "rss KIB", then closes them all.
+stays open. With all N open and answered, prints "open N" and the sum
+of the VmRSS of the processes named (the server and its children) as
+"rss KIB", then closes them all.
 """
 import socket
 import sys
@@ -45,10 +46,13 @@ def main():
             if answer(s):
                 ok += 1
         print("open", ok)
-        with open(sys.argv[3]) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    print("rss", line.split()[1])
+        total = 0
+        for path in sys.argv[3:]:
+            with open(path) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        print("rss", total)
     finally:
         for s in socks:
             s.close()

@@ -11,7 +11,7 @@ PACKAGES="
 	fonts-noto-cjk poppler-utils zbar-tools valgrind
 	libcurl4-gnutls-dev zlib1g-dev chromium kannel kannel-extras
 	libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3
-	wrk sqlmap
+	wrk sqlmap musl-tools
 "
 # The browser tests run under node's test runner. A machine may bring its
 # own Node.js (20 or later); without one, Debian's.

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "core/help.h"
+#include "core/outbox.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -109,6 +110,11 @@ purge_loop(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		s = store_acquire(p->app->pool);
 		rc = retention_purge(p->app, s, (int64_t)time(NULL), &n);
+		/* The outbox's sender removes old settled messages too, but
+		 * runs only when email or SMS is configured. */
+		if (outbox_purge(p->app, s, (int64_t)time(NULL)) != 0)
+			log_warn("outbox: cannot remove old messages; trying "
+			    "again tomorrow");
 		store_release(p->app->pool, s);
 		if (rc != 0)
 			log_error("retention: the purge failed; it runs again "

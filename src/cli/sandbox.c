@@ -287,8 +287,8 @@ allow_thread_name(scmp_filter_ctx ctx)
 }
 
 /*
- * New threads, never new processes: pango, which lays out the printed
- * sheet (print/), starts short-lived threads to match fonts. clone3
+ * New threads, never new processes: libmicrohttpd starts its threads
+ * once the filter is in (serve.c). clone3
  * passes its flags in memory that a filter cannot read, so it fails
  * with ENOSYS and glibc falls back to clone, whose flags it can: only
  * a clone with CLONE_THREAD (a thread, which shares this filter) is
@@ -321,6 +321,20 @@ allow_db_sockets(scmp_filter_ctx ctx)
 			cli_error("sandbox: cannot allow database sockets");
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* A socket pair for each printed sheet (print/sheet.c): one end goes
+ * to lookout-spawn, which starts the renderer on it. Unix sockets only,
+ * which reach nothing outside the process until handed on. */
+static int
+allow_socketpair(scmp_filter_ctx ctx)
+{
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_UNIX)) != 0) {
+		cli_error("sandbox: cannot allow socket pairs");
+		return -1;
 	}
 	return 0;
 }
@@ -392,6 +406,7 @@ sandbox_enter(void)
 	if (allow_list(ctx, allowed, sizeof(allowed) / sizeof(allowed[0])) ||
 	    allow_memory(ctx) || allow_self_signals(ctx) ||
 	    allow_thread_name(ctx) || allow_threads(ctx) ||
+	    allow_socketpair(ctx) ||
 	    (db_client_allowed && (allow_list(ctx, db_client,
 	    sizeof(db_client) / sizeof(db_client[0])) ||
 	    allow_db_sockets(ctx))) ||

@@ -12,8 +12,10 @@
  *
  * The filter allows no execve, no socket, connect or bind (unless the
  * database is PostgreSQL: sandbox_allow_db_client()), no ptrace, no new
- * processes (new threads, which share the filter, are allowed: pango
- * makes them to lay out the printed sheet), no chmod or chown (but
+ * processes (new threads, which share the filter, are allowed:
+ * libmicrohttpd starts its own inside it), no socket pairs but Unix ones
+ * (one per printed sheet, handed to lookout-spawn, which runs the
+ * renderer: print/sheet.h), no chmod or chown (but
  * fchmod, for SQLite's temporary files), no rename or mkdir, and no
  * executable memory. Sanitizer builds allow what their runtimes need
  * (sandbox.c).

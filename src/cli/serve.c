@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -35,42 +34,17 @@
 #include "util/banned.h"
 
 /*
- * Start-up leaves memory a serving process does not need resident:
- * - the heap freed after building the screening index and drawing the
- *   sample sheet (sheet_prepare), which glibc keeps unless asked; some
- *   30 MB of an idle server's RSS;
- * - the pages of the font files read while drawing it (the CJK faces
- *   alone are over 30 MB). Their mappings are read-only copies of files,
- *   so dropping the pages loses nothing: a sheet printed later reads them
- *   back from the page cache.
- * Done before the sandbox goes in, while /proc can still be read.
+ * Start-up leaves memory a serving process does not need resident: the
+ * heap freed after building the screening index, which glibc keeps
+ * unless asked.
  */
 static void
 shed_startup_memory(void)
 {
-	char line[512], path[256], perms[8];
-	unsigned long lo, hi;
-	FILE *f;
-	size_t n;
-
 	malloc_trim(0);
-	if ((f = fopen("/proc/self/maps", "re")) == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		path[0] = '\0';
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi,
-		    perms, path) < 3 || strcmp(perms, "r--p") != 0)
-			continue;
-		n = strlen(path);
-		if (strncmp(path, "/usr/share/fonts/", 17) != 0 || n < 4 ||
-		    (strcmp(path + n - 4, ".ttc") != 0 &&
-		    strcmp(path + n - 4, ".ttf") != 0 &&
-		    strcmp(path + n - 4, ".otf") != 0))
-			continue;
-		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	}
-	fclose(f);
 }
+
+#define SERVE_ARENAS	2	/* malloc arenas: the main one and one more */
 
 static const char usage[] =
     "usage: lookout serve --data DIR [--listen HOST:PORT] [--db URL]\n"
@@ -242,6 +216,11 @@ cmd_serve(int argc, char **argv)
 	if (user == NULL && geteuid() == 0)
 		log_warn("running as root; start with --user NAME to serve as "
 		    "an unprivileged account");
+	/* Every thread that allocates would get a malloc arena of its own
+	 * (up to 8 per core), each keeping its freed memory; the requests'
+	 * allocations are small and short-lived, and per-thread caches
+	 * serve most of them without the arena's lock. */
+	mallopt(M_ARENA_MAX, SERVE_ARENAS);
 	/* Block the stop signals before any thread exists, so that every
 	 * thread inherits the mask and only sigwait() below sees them. */
 	sigemptyset(&set);
@@ -308,9 +287,6 @@ cmd_serve(int argc, char **argv)
 	if (screen_follow_start() == -1)
 		goto out;
 
-	/* The printed sheet: fontconfig's configuration and the fonts,
-	 * which the filter would keep it from reading later. */
-	sheet_prepare();
 	shed_startup_memory();
 
 	/* Every file, socket and thread the server uses is open: give up
@@ -318,6 +294,10 @@ cmd_serve(int argc, char **argv)
 	if (user != NULL && (sandbox_user_drop(&su) == -1 ||
 	    data_dir_writable(dir, user, app.cfg.db[0] == '\0') == -1))
 		goto out;
+	/* The printed sheet is drawn by programs that the filter would
+	 * keep serve from starting: lookout-spawn starts them (as the
+	 * account serve runs as). */
+	sheet_spawner_start();
 	if (app.cfg.db[0] != '\0')
 		sandbox_allow_db_client();
 	if (sandbox && sandbox_enter() == -1)
@@ -344,6 +324,7 @@ out:
 	if (srv != NULL)
 		http_server_stop(srv);
 	outbox_sender_stop(sender);
+	sheet_spawner_stop();
 	screen_follow_stop();
 	screen_index_free();
 	app_close(&app);

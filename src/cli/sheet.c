@@ -222,7 +222,7 @@ cmd_sheet(int argc, char **argv)
 		goto out;
 	}
 	sh.lang = lang;
-	if (sheet_render_buf(&sh, &pdf, &pages) != 0) {
+	if (sheet_print(&sh, &pdf, &pages) != 0) {
 		cli_error("cannot make the sheet (see the log above)");
 		goto out;
 	}

@@ -17,9 +17,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
+#include "notify/curl_int.h"
 #include "notify/notify.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -279,7 +279,8 @@ email_send(void *ctx, const struct outbox_item *it, int (*cancel)(void *),
 	long code = 0;
 
 	buf_init(&msg, BUF_CAP_LARGE);
-	if (e->h == NULL && (e->h = curl_easy_init()) == NULL) {
+	if (e->h == NULL && (notify_curl_load() != 0 ||
+	    (e->h = curl_easy_init()) == NULL)) {
 		log_error("email: cannot start libcurl; message %lld waits",
 		    (long long)it->id);
 		goto out;

@@ -61,7 +61,9 @@ struct notify_channel {
 /*
  * Start the sender. child_init, when set, runs in the sender right after
  * the fork (serve drops root there as it does itself); non-zero makes the
- * sender exit. Returns NULL with a message printed when the configuration
+ * sender exit. With neither smtp_url nor sms_gateway_url set there is
+ * nothing to send on, and no process is started: the handle returned
+ * only stops. Returns NULL with a message printed when the configuration
  * cannot work (smtp_url without smtp_from, a bad scheme) or the process
  * cannot be made.
  */

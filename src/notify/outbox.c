@@ -22,8 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
+#include "notify/curl_int.h"
 #include "notify/notify.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -298,7 +297,8 @@ sender_main(struct sender *sd, int (*child_init)(void *), void *arg)
 		log_warn("outbox: cannot relax the sender's syncs; sending "
 		    "more slowly");
 	store_release(sd->app.pool, s);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (notify_curl_load() != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("outbox: cannot start libcurl; messages stay queued");
 		goto out;
 	}
@@ -363,6 +363,13 @@ outbox_sender_start(struct app *app, int (*child_init)(void *), void *arg)
 	if (src == 1)
 		log_info("outbox: sms_gateway_url is not set; SMS alerts stay "
 		    "queued until it is");
+	/* Nothing to send on: no process, no libcurl, no memory spent on
+	 * them (the retention purge removes old settled messages). */
+	if (rc == 1 && src == 1) {
+		sd = xcalloc(1, sizeof(*sd));
+		sd->wake_wr = sd->done_rd = sd->ep = -1;
+		return sd;
+	}
 	if (rc == 1)
 		log_info("outbox: smtp_url is not set; email alerts stay "
 		    "queued until it is");
@@ -452,6 +459,10 @@ outbox_sender_stop(struct outbox_sender *sd)
 
 	if (sd == NULL)
 		return;
+	if (sd->wake_wr == -1) {	/* none was started */
+		free(sd);
+		return;
+	}
 	outbox_set_wake(NULL, NULL);
 	close(sd->wake_wr);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "core/smscmd.h"
+#include "notify/curl_int.h"
 #include "notify/notify.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -97,10 +97,10 @@ int
 sms_query(const char *user, const char *password, const char *to,
     const char *text, struct buf *q)
 {
-	CURL *h = curl_easy_init();
+	CURL *h;
 	int rc;
 
-	if (h == NULL)
+	if (notify_curl_load() != 0 || (h = curl_easy_init()) == NULL)
 		return -1;
 	rc = make_query(h, user, password, to, text, q);
 	curl_easy_cleanup(h);
@@ -119,7 +119,8 @@ sms_send(void *ctx, const struct outbox_item *it, int (*cancel)(void *),
 	long code = 0;
 
 	buf_init(&url, BUF_CAP_LARGE);
-	if (g->h == NULL && (g->h = curl_easy_init()) == NULL) {
+	if (g->h == NULL && (notify_curl_load() != 0 ||
+	    (g->h = curl_easy_init()) == NULL)) {
 		log_error("sms: cannot start libcurl; message %lld waits",
 		    (long long)it->id);
 		goto out;

@@ -10,19 +10,27 @@
  * "No report is not a guarantee of safety.".
  *
  * sheet_load() gathers what a sheet shows through the core, never the
- * store; sheet_render() only draws, with cairo and pango. Pango shapes
- * and wraps every string, so French accents and Chinese come out
- * right, in Noto Sans and Noto Sans CJK SC found through fontconfig
- * (fonts-noto-core, fonts-noto-cjk).
+ * store; sheet_print() has it drawn, with cairo and pango, by another
+ * program, lookout-sheet (render.h), installed next to lookout: a
+ * process started for one sheet, which exits when it is drawn, so that
+ * lookout serve never maps cairo, pango, their libraries or the fonts.
+ * Pango shapes and wraps every string, so French accents and Chinese
+ * come out right, in Noto Sans and Noto Sans CJK SC found through
+ * fontconfig (fonts-noto-core, fonts-noto-cjk).
  *
  * Words come from the same catalogs as the pages (util/i18n.h), in the
  * language the sheet is for, which need not be the reader's of a page;
  * so do the dates ("5 novembre 2026", lang_date()).
  *
  * Ownership: whatever a struct sheet points at belongs to the caller
- * (sheet_load takes it from the arena it is given); sheet_render keeps
- * nothing. Any thread may render; sheets are drawn one at a time, on
- * one font map kept for the life of the process.
+ * (sheet_load takes it from the arena it is given); sheet_print keeps
+ * nothing. Any thread may print; lookout serve's sheets are drawn one at
+ * a time.
+ *
+ * lookout serve may not start programs once its system-call filter is
+ * in (cli/sandbox.h), so it starts a small one first, lookout-spawn,
+ * which starts a renderer each time it is handed a socket for one, and
+ * nothing else (sheet_spawner_start).
  */
 #ifndef LOOKOUT_SHEET_H
 #define LOOKOUT_SHEET_H
@@ -37,10 +45,6 @@
 #define SHEET_DEFAULT_DAYS	7
 
 enum sheet_paper { SHEET_A4, SHEET_LETTER };
-
-/* Takes the next len bytes of the PDF; 0, or -1 to stop. */
-typedef int (*sheet_write_fn)(void *arg, const unsigned char *data,
-    size_t len);
 
 struct sheet {
 	const char		*lang;		/* "en", "fr", "zh-Hans" */
@@ -67,22 +71,22 @@ int	sheet_load(struct app *app, struct store *s, struct arena *a,
 	    const struct auth *who, const char *region, const char *since,
 	    struct sheet *sh, struct report_err *err);
 
-/* Draw sh as a PDF, handing the bytes to fn as they come. Returns 0 and
- * the page count in *pages (pages may be NULL), or -1 when cairo fails
- * or fn does (logged). */
-int	sheet_render(const struct sheet *sh, sheet_write_fn fn, void *arg,
-	    int *pages);
-/* The same, appending the PDF to out. */
-int	sheet_render_buf(const struct sheet *sh, struct buf *out, int *pages);
+/*
+ * Have lookout-sheet draw sh as a PDF, appended to out. Returns 0 and the
+ * page count in *pages (pages may be NULL), or -1 (logged) when the
+ * renderer cannot be started, fails or says nothing whole within
+ * SHEET_TIMEOUT seconds.
+ */
+#define SHEET_TIMEOUT	60
+int	sheet_print(const struct sheet *sh, struct buf *out, int *pages);
 
 /*
- * Do now what the first sheet would do lazily: make the font map (pango
- * starts a thread for it), read fontconfig's configuration and caches,
- * and load the faces. lookout serve calls this before its system-call
- * filter goes in, which allows neither new threads nor the directory
- * scans fontconfig makes. Returns 0, or -1 (logged) when no sheet can
- * be made; serving goes on either way.
+ * lookout serve, before its filter goes in: start lookout-spawn, through
+ * which sheet_print starts renderers from then on. Returns 0, or -1
+ * (logged) when no sheet can be made (lookout-sheet or lookout-spawn is
+ * missing); serving goes on either way. sheet_spawner_stop() ends it.
  */
-int	sheet_prepare(void);
+int	sheet_spawner_start(void);
+void	sheet_spawner_stop(void);
 
 #endif

@@ -6,6 +6,7 @@
  * same for every driver.
  */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "store/internal.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/exedir.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -30,6 +32,55 @@ struct store_pool {
 	int		  nidle;
 };
 
+#ifdef LOOKOUT_POSTGRES
+/*
+ * The PostgreSQL driver is a module, STORE_POSTGRES_MODULE next to the
+ * program, loaded the first time a postgresql:// database is opened
+ * (before serve's filter goes in, which forbids loading code) and kept:
+ * libpq and what it brings (libssl, libcrypto, Kerberos, LDAP) are
+ * megabytes an SQLite instance never maps. A program that links the
+ * driver in (its unit test) uses that instead.
+ */
+#define STORE_POSTGRES_MODULE	"lookout-postgres.so"
+
+extern const struct db_driver db_postgres __attribute__((weak));
+
+static const struct db_driver *postgres;
+static pthread_mutex_t postgres_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct db_driver *
+postgres_driver(char *err, size_t errlen)
+{
+	const struct db_driver *drv;
+	char path[4096];
+	void *h;
+
+	pthread_mutex_lock(&postgres_lock);
+	if (postgres == NULL && &db_postgres != NULL)
+		postgres = &db_postgres;
+	if (postgres == NULL) {
+		if (exe_sibling(STORE_POSTGRES_MODULE, path,
+		    sizeof(path)) == -1) {
+			snprintf(err, errlen, "cannot find the postgresql "
+			    "driver %s (see the log)", STORE_POSTGRES_MODULE);
+		} else if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) ==
+		    NULL) {
+			snprintf(err, errlen, "cannot load the postgresql "
+			    "driver: %s (install %s next to lookout; see "
+			    "docs/deployment.md)", dlerror(),
+			    STORE_POSTGRES_MODULE);
+		} else if ((postgres = dlsym(h, "db_postgres")) == NULL) {
+			snprintf(err, errlen, "'%s' is not lookout's "
+			    "postgresql driver", path);
+			dlclose(h);
+		}
+	}
+	drv = postgres;
+	pthread_mutex_unlock(&postgres_lock);
+	return drv;
+}
+#endif
+
 /*
  * The driver for url: SQLite in the data dir unless url names another
  * database. The url is never copied into err: it may hold a password.
@@ -42,7 +93,7 @@ driver_for(const char *url, char *err, size_t errlen)
 	if (strncmp(url, "postgresql://", 13) == 0 ||
 	    strncmp(url, "postgres://", 11) == 0) {
 #ifdef LOOKOUT_POSTGRES
-		return &db_postgres;
+		return postgres_driver(err, errlen);
 #else
 		snprintf(err, errlen, "this lookout is built without "
 		    "postgresql support; leave 'db' empty to use sqlite");

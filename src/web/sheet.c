@@ -63,7 +63,7 @@ web_alerts_sheet(struct http_req *r, struct http_resp *w)
 		return web_report_fail(r, w, rc);
 	sh.lang = lang != NULL && *lang != '\0' ? lang : r->lang;
 	buf_reset(&w->body);
-	if (sheet_render_buf(&sh, &w->body, NULL) != 0)
+	if (sheet_print(&sh, &w->body, NULL) != 0)
 		return -1;
 	w->status = 200;
 	w->content_type = "application/pdf";

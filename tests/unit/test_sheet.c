@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "core/report.h"
-#include "print/sheet.h"
+#include "print/render.h"
 #include "util/buf.h"
 #include "util/banned.h"
 
