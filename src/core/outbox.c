@@ -80,7 +80,7 @@ add_types(struct buf *b, const char *lang, int64_t types)
 		if (!(types & ((int64_t)1 << i)))
 			continue;
 		if (!first)
-			buf_adds(b, ", ");
+			buf_adds(b, lang_list_sep(lang));
 		buf_adds(b, tr(lang, incident_labels[i]));
 		first = 0;
 	}

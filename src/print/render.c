@@ -422,7 +422,7 @@ types_text(struct pen *p, int64_t types)
 		if (!(types & ((int64_t)1 << i)))
 			continue;
 		if (s->len > 0)
-			g_string_append(s, ", ");
+			g_string_append(s, lang_list_sep(p->sh->lang));
 		g_string_append(s, T(p, incident_labels[i]));
 	}
 	return g_string_free(s, FALSE);

@@ -532,6 +532,13 @@ lang_count(struct arena *a, const char *lang, const char *n)
 	return out;
 }
 
+const char *
+lang_list_sep(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh-Hans") == 0 ? "\xe3\x80\x81" :
+	    ", ";
+}
+
 /* Sorting */
 
 /*

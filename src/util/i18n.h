@@ -61,6 +61,10 @@ const char	*lang_date(struct arena *a, const char *lang, const char *iso);
  * ("<5", "", "12a") comes back as it is. */
 const char	*lang_count(struct arena *a, const char *lang, const char *n);
 
+/* What separates the items of a list of words in lang: "、" (the
+ * enumeration comma) in Chinese, ", " otherwise. */
+const char	*lang_list_sep(const char *lang);
+
 /*
  * Compare two UTF-8 names, such as region names, in the order a reader
  * of lang expects them in a list: <0, 0 or >0 like strcmp. First

@@ -277,7 +277,7 @@ web_types(struct buf *b, const char *lang, int64_t types)
 	for (i = 0; i < INC_COUNT; i++) {
 		if (!(types & ((int64_t)1 << i)))
 			continue;
-		html_printf(b, lang, "%R%t", first ? "" : ", ",
+		html_printf(b, lang, "%R%t", first ? "" : lang_list_sep(lang),
 		    incident_labels[i]);
 		first = 0;
 	}

@@ -197,6 +197,16 @@ test_collate_chinese_by_code_point(void **state)
 }
 
 static void
+test_list_separator(void **state)
+{
+	(void)state;
+	assert_string_equal(lang_list_sep("zh-Hans"), "、");
+	assert_string_equal(lang_list_sep("fr"), ", ");
+	assert_string_equal(lang_list_sep("en"), ", ");
+	assert_string_equal(lang_list_sep(NULL), ", ");
+}
+
+static void
 test_region_sort(void **state)
 {
 	struct region r[] = {
@@ -249,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_collate_is_a_total_order),
 		cmocka_unit_test(test_collate_is_consistent),
 		cmocka_unit_test(test_collate_chinese_by_code_point),
+		cmocka_unit_test(test_list_separator),
 		cmocka_unit_test(test_region_sort),
 	};
 

@@ -126,6 +126,9 @@ test_render_email(void **state)
 	assert_string_equal(m.subject, "新的安全提醒");
 	assert_non_null(strstr(m.text, "严重程度: 高"));
 	assert_non_null(strstr(m.text, "暴力"));
+	/* Chinese lists words with the enumeration comma. */
+	assert_non_null(strstr(m.text, "暴力、威胁"));
+	assert_null(strstr(m.text, "暴力, "));
 	assert_non_null(strstr(m.text, "2026年11月20日"));
 	arena_release(&a);
 }

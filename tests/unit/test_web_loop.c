@@ -208,6 +208,9 @@ test_labels(void **state)
 	web_types(&b, "fr", INC_VIOLENCE | INC_THREATS | INC_OTHER);
 	assert_string_equal(b.buf, "Violence, Menaces, Autre");
 	buf_reset(&b);
+	web_types(&b, "zh-Hans", INC_VIOLENCE | INC_THREATS | INC_OTHER);
+	assert_string_equal(b.buf, "暴力、威胁、其他");
+	buf_reset(&b);
 	web_types(&b, "en", 0);
 	assert_string_equal(b.buf, "");
 	web_codes(&b, "en", codes, 2);
