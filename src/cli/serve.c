@@ -346,6 +346,7 @@ out:
 	outbox_sender_stop(sender);
 	screen_follow_stop();
 	screen_index_free();
+	account_cache_clear();
 	app_close(&app);
 	buf_release(&cert);
 	buf_wipe(&key);

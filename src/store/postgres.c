@@ -1045,6 +1045,9 @@ static const char *const channels[] = {
 	NULL,
 	"lookout_alert_published",
 	"lookout_alert_withdrawn",
+	"lookout_alert_changed",
+	"lookout_user_changed",
+	NULL,
 };
 #define NCHANNELS	(sizeof(channels) / sizeof(channels[0]))
 
@@ -1111,7 +1114,8 @@ listener_connect(struct pg_listener *l, char *msg, size_t len)
 	}
 	PQsetNoticeProcessor(l->conn, notice, NULL);
 	res = PQexec(l->conn, "LISTEN lookout_alert_published; "
-	    "LISTEN lookout_alert_withdrawn");
+	    "LISTEN lookout_alert_withdrawn; LISTEN lookout_alert_changed; "
+	    "LISTEN lookout_user_changed");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		one_line(PQresultErrorMessage(res), msg, len);
 		PQclear(res);
@@ -1133,7 +1137,7 @@ channel_event(const char *name)
 	size_t i;
 
 	for (i = 1; i < NCHANNELS; i++)
-		if (strcmp(name, channels[i]) == 0)
+		if (channels[i] != NULL && strcmp(name, channels[i]) == 0)
 			return (enum store_event)i;
 	return STORE_EVENT_RESYNC;
 }
@@ -1206,10 +1210,13 @@ listener_main(void *arg)
 	for (;;) {
 		if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
 			if (listener_connect(l, msg, sizeof(msg)) != 0) {
-				if (!l->lost)
+				if (!l->lost) {
 					log_warn("store: listener: cannot "
 					    "reconnect to the database: %s",
 					    msg);
+					(void)l->fn(STORE_EVENT_LOST, 0,
+					    l->arg);
+				}
 				l->lost = 1;
 				if (listener_wait(l, RECONNECT_EVERY * 1000,
 				    &readable))
@@ -1233,6 +1240,7 @@ listener_main(void *arg)
 			one_line(PQerrorMessage(l->conn), msg, sizeof(msg));
 			log_warn("store: listener: connection to the database "
 			    "lost: %s", msg);
+			(void)l->fn(STORE_EVENT_LOST, 0, l->arg);
 			l->lost = 0;
 			PQfinish(l->conn);
 			l->conn = NULL;
