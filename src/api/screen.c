@@ -7,6 +7,8 @@
  * and only ever reaches the core; it is POST so that it never appears in
  * a URL either.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -30,6 +32,24 @@ match_json(const struct screen_match *m)
 	    "elsewhere", m->elsewhere != 0);
 }
 
+/*
+ * "green" is the same answer for every miss, about half of all screens:
+ * rendered once, by jansson like every other answer, and copied.
+ */
+static char *green;
+static pthread_once_t green_once = PTHREAD_ONCE_INIT;
+
+static void
+render_green(void)
+{
+	json_t *j = json_pack("{s:s, s:[], s:s}", "level",
+	    screen_level_names[SCREEN_GREEN], "matches", "note", SCREEN_NOTE);
+
+	if (j != NULL)
+		green = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+}
+
 int
 api_screen(struct http_req *r, struct http_resp *w)
 {
@@ -49,6 +69,18 @@ api_screen(struct http_req *r, struct http_resp *w)
 	    api_str(r, "value"), &res, &err);
 	if (rc != 0)
 		return api_report_error(w, rc, &err);
+	if (res.n == 0) {
+		pthread_once(&green_once, render_green);
+		if (green != NULL) {
+			buf_reset(&w->body);
+			w->status = 200;
+			w->content_type = "application/json";
+			if (buf_adds(&w->body, green) == -1 ||
+			    buf_addch(&w->body, '\n') == -1)
+				return -1;
+			return 0;
+		}
+	}
 	if ((list = json_array()) == NULL)
 		return -1;
 	for (i = 0; i < res.n; i++)
