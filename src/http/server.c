@@ -723,8 +723,10 @@ int
 http_server_run(struct http_server *srv, const struct http_tls *tls)
 {
 	unsigned threads = LIMIT_THREADS < 2 ? 2 : LIMIT_THREADS;
+	/* TURBO: read, write and accept before asking epoll, which saves
+	 * a wake-up and a system call on most keep-alive requests. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	    MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem no_opts[] = {
 		{ MHD_OPTION_END, 0, NULL },
 	};
