@@ -193,6 +193,9 @@ struct alert {
 	const char	**regions;
 	size_t		 nregions;
 	int64_t		 created_at;
+	/* Screening only: differs between any two versions of what an
+	 * answer shows of an alert, in this process; 0 elsewhere. */
+	uint64_t	 stamp;
 };
 /* Active alerts in region (and the regions under it); region NULL means
  * the regions the account follows, or all for staff. */

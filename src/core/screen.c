@@ -17,6 +17,7 @@
  * Identifier values and hashes are wiped when they are freed.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct bucket {
  * store_alert_get() and the codes of store_alert_regions(), in its order.
  */
 struct cached_alert {
+	uint64_t stamp;		/* new for every version (struct alert) */
 	int64_t	 id;
 	int64_t	 types;
 	int64_t	 created_at;
@@ -362,11 +364,20 @@ alert_add_code(struct cached_alert *ca, const char *code)
 	ca->codes[ca->ncodes++] = xstrdup(code);
 }
 
+static uint64_t
+next_stamp(void)
+{
+	static atomic_uint_fast64_t last;
+
+	return (uint64_t)atomic_fetch_add(&last, 1) + 1;
+}
+
 static struct cached_alert *
 alert_new(const struct store_alert *sa)
 {
 	struct cached_alert *ca = xcalloc(1, sizeof(*ca));
 
+	ca->stamp = next_stamp();
 	ca->id = sa->id;
 	ca->types = sa->types;
 	ca->created_at = sa->created_at;
@@ -471,8 +482,10 @@ screen_index_types(int64_t alert_id, int64_t types)
 
 	pthread_mutex_lock(&follow);
 	pthread_rwlock_wrlock(&lock);
-	if ((ca = alert_find(&idx, alert_id)) != NULL)
+	if ((ca = alert_find(&idx, alert_id)) != NULL) {
 		ca->types = types;
+		ca->stamp = next_stamp();
+	}
 	pthread_rwlock_unlock(&lock);
 	pthread_mutex_unlock(&follow);
 }
@@ -1041,6 +1054,7 @@ copy_alert(struct arena *a, const struct cached_alert *ca, struct alert *out)
 	out->types = ca->types;
 	out->issued_on = arena_strdup(a, ca->issued_on);
 	out->created_at = ca->created_at;
+	out->stamp = ca->stamp;
 	out->regions = arena_alloc(a, sizeof(*out->regions) *
 	    (ca->ncodes ? ca->ncodes : 1));
 	for (i = 0; i < ca->ncodes; i++)
