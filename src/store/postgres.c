@@ -1087,6 +1087,8 @@ struct pg_listener {
 	pthread_t		 thread;
 	int			 started;
 	int			 lost;		/* loss already logged */
+	int			 gone;		/* LOST told, not connected
+						 * again since */
 	int			 resync;	/* events may be missed */
 };
 
@@ -1210,14 +1212,14 @@ listener_main(void *arg)
 	for (;;) {
 		if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK) {
 			if (listener_connect(l, msg, sizeof(msg)) != 0) {
-				if (!l->lost) {
+				if (!l->lost)
 					log_warn("store: listener: cannot "
 					    "reconnect to the database: %s",
 					    msg);
+				if (!l->gone)
 					(void)l->fn(STORE_EVENT_LOST, 0,
 					    l->arg);
-				}
-				l->lost = 1;
+				l->lost = l->gone = 1;
 				if (listener_wait(l, RECONNECT_EVERY * 1000,
 				    &readable))
 					break;
@@ -1225,7 +1227,7 @@ listener_main(void *arg)
 			}
 			log_info("store: listener: reconnected to the "
 			    "database; resynchronising");
-			l->lost = 0;
+			l->lost = l->gone = 0;
 			l->resync = 1;
 		}
 		if (l->resync && l->fn(STORE_EVENT_RESYNC, 0, l->arg) == 0)
@@ -1240,8 +1242,10 @@ listener_main(void *arg)
 			one_line(PQerrorMessage(l->conn), msg, sizeof(msg));
 			log_warn("store: listener: connection to the database "
 			    "lost: %s", msg);
-			(void)l->fn(STORE_EVENT_LOST, 0, l->arg);
+			if (!l->gone)
+				(void)l->fn(STORE_EVENT_LOST, 0, l->arg);
 			l->lost = 0;
+			l->gone = 1;
 			PQfinish(l->conn);
 			l->conn = NULL;
 			continue;

@@ -360,7 +360,7 @@ def test_database_restart_under_load():
                            and load.count(503, 1) > down[1])
                 for node in (a, b):
                     assert node.proc.poll() is None, "a node died"
-                    st, j = node.json_request("GET", "/api/v1/me",
+                    st, j = node.json_request("GET", "/api/v1/reports/mine",
                                               token=tokens[0])
                     assert st == 503 and j.get("error"), (st, j)
             finally:
