@@ -327,6 +327,7 @@ out:
 	sheet_spawner_stop();
 	screen_follow_stop();
 	screen_index_free();
+	account_cache_clear();
 	app_close(&app);
 	buf_release(&cert);
 	buf_wipe(&key);

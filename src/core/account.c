@@ -413,6 +413,244 @@ out:
 	return rc;
 }
 
+/*
+ * Resolved sessions and accounts' regions, in memory, so that a request
+ * (a screen above all) runs no SQL to know who asks. An entry is
+ * trusted for SESSION_RECHECK_SECONDS at most, then checked against the
+ * database again; before that it is dropped by account_cache_forget()
+ * (here, and through the store's events on other nodes). gen counts the
+ * forgets: a lookup that went to the database keeps its answer only if
+ * no forget happened meanwhile, so that a session read just before its
+ * logout committed is not cached after it.
+ */
+#define CACHE_BUCKETS	4096		/* a power of two */
+#define CACHE_MAX	65536		/* entries of each kind */
+
+struct cached_session {
+	struct cached_session	*next;
+	uint8_t			 h[HASH_BYTES];
+	int64_t			 user_id;
+	int64_t			 org_id;
+	int64_t			 expires_at;	/* wall clock, as stored */
+	int64_t			 checked;	/* monotonic seconds */
+	enum role		 role;
+	int			 web;		/* a "web" session */
+};
+
+struct cached_regions {
+	struct cached_regions	*next;
+	int64_t			 user_id;
+	int64_t			 checked;
+	size_t			 n;
+	int64_t			*ids;
+};
+
+static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct cached_session *sessions[CACHE_BUCKETS];
+static struct cached_regions *followed[CACHE_BUCKETS];
+static size_t nsessions, nfollowed;
+static uint64_t gen;
+static int cache_on = 1;
+
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static size_t
+token_bucket(const uint8_t h[HASH_BYTES])
+{
+	uint32_t v;
+
+	memcpy(&v, h, sizeof(v));
+	return v & (CACHE_BUCKETS - 1);
+}
+
+static size_t
+user_bucket(int64_t user_id)
+{
+	return (size_t)(((uint64_t)user_id * UINT64_C(0x9e3779b97f4a7c15)) >>
+	    40) & (CACHE_BUCKETS - 1);
+}
+
+static void
+session_free(struct cached_session *c)
+{
+	sodium_memzero(c, sizeof(*c));
+	free(c);
+}
+
+static void
+regions_free(struct cached_regions *c)
+{
+	free(c->ids);
+	free(c);
+}
+
+/* Caller holds the write lock. */
+static void
+clear_locked(void)
+{
+	struct cached_session *c, *cn;
+	struct cached_regions *f, *fn;
+	size_t i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		for (c = sessions[i]; c != NULL; c = cn) {
+			cn = c->next;
+			session_free(c);
+		}
+		sessions[i] = NULL;
+		for (f = followed[i]; f != NULL; f = fn) {
+			fn = f->next;
+			regions_free(f);
+		}
+		followed[i] = NULL;
+	}
+	nsessions = nfollowed = 0;
+	gen++;
+}
+
+void
+account_cache_clear(void)
+{
+	pthread_rwlock_wrlock(&cache_lock);
+	clear_locked();
+	pthread_rwlock_unlock(&cache_lock);
+}
+
+void
+account_cache_enable(int on)
+{
+	pthread_rwlock_wrlock(&cache_lock);
+	clear_locked();
+	cache_on = on;
+	pthread_rwlock_unlock(&cache_lock);
+}
+
+void
+account_cache_forget(int64_t user_id)
+{
+	struct cached_session **cp, *c;
+	struct cached_regions **fp, *f;
+	size_t i;
+
+	pthread_rwlock_wrlock(&cache_lock);
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		for (cp = &sessions[i]; (c = *cp) != NULL;) {
+			if (c->user_id == user_id) {
+				*cp = c->next;
+				session_free(c);
+				nsessions--;
+			} else {
+				cp = &c->next;
+			}
+		}
+	}
+	for (fp = &followed[user_bucket(user_id)]; (f = *fp) != NULL;) {
+		if (f->user_id == user_id) {
+			*fp = f->next;
+			regions_free(f);
+			nfollowed--;
+		} else {
+			fp = &f->next;
+		}
+	}
+	gen++;
+	pthread_rwlock_unlock(&cache_lock);
+}
+
+/* Drop the session of this token hash; caller holds the write lock. */
+static void
+drop_session_locked(const uint8_t h[HASH_BYTES])
+{
+	struct cached_session **cp, *c;
+
+	for (cp = &sessions[token_bucket(h)]; (c = *cp) != NULL;
+	    cp = &c->next) {
+		if (sodium_memcmp(c->h, h, HASH_BYTES) == 0) {
+			*cp = c->next;
+			session_free(c);
+			nsessions--;
+			return;
+		}
+	}
+}
+
+static void
+forget_session(const uint8_t h[HASH_BYTES])
+{
+	pthread_rwlock_wrlock(&cache_lock);
+	drop_session_locked(h);
+	gen++;
+	pthread_rwlock_unlock(&cache_lock);
+}
+
+/* 1 and *who filled when the token's session is cached and fresh; 0 when
+ * the database must say; ACCOUNT_DENIED when it is cached and not good
+ * for this kind or expired. */
+static int
+cached_resolve(const uint8_t h[HASH_BYTES], const char *kind,
+    struct auth *who, uint64_t *gen_seen)
+{
+	const struct cached_session *c;
+	int rc = 0, web = strcmp(kind, "web") == 0;
+
+	pthread_rwlock_rdlock(&cache_lock);
+	*gen_seen = gen;
+	for (c = sessions[token_bucket(h)]; c != NULL; c = c->next)
+		if (sodium_memcmp(c->h, h, HASH_BYTES) == 0)
+			break;
+	if (!cache_on)
+		c = NULL;
+	if (c != NULL && mono_now() - c->checked < SESSION_RECHECK_SECONDS) {
+		if (c->web != web || c->expires_at <= (int64_t)time(NULL)) {
+			rc = ACCOUNT_DENIED;
+		} else {
+			who->user_id = c->user_id;
+			who->org_id = c->org_id;
+			who->role = c->role;
+			who->web = web;
+			rc = 1;
+		}
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	return rc;
+}
+
+static void
+cache_session(const uint8_t h[HASH_BYTES], const struct session *se,
+    const struct auth *who, uint64_t gen_seen)
+{
+	struct cached_session *c;
+	size_t b = token_bucket(h);
+
+	pthread_rwlock_wrlock(&cache_lock);
+	if (gen != gen_seen || !cache_on)
+		goto out;
+	drop_session_locked(h);
+	/* A bound, not an eviction policy: past it, start again. */
+	if (nsessions >= CACHE_MAX)
+		clear_locked();
+	c = xcalloc(1, sizeof(*c));
+	memcpy(c->h, h, HASH_BYTES);
+	c->user_id = who->user_id;
+	c->org_id = who->org_id;
+	c->role = who->role;
+	c->web = strcmp(se->kind, "web") == 0;
+	c->expires_at = se->expires_at;
+	c->checked = mono_now();
+	c->next = sessions[b];
+	sessions[b] = c;
+	nsessions++;
+out:
+	pthread_rwlock_unlock(&cache_lock);
+}
+
 int
 session_create(struct app *app, struct store *s, int64_t user_id,
     const char *kind, char token_out[TOKEN_CHARS + 1])
@@ -519,6 +757,8 @@ account_logout(struct app *app, struct store *s, const char *token)
 
 	token_hash(token, h);
 	rc = store_session_delete(s, h);
+	forget_session(h);
+	sodium_memzero(h, sizeof(h));
 	return rc == STORE_NOTFOUND ? ACCOUNT_OK : from_store(rc);
 }
 
@@ -553,7 +793,8 @@ account_change_password(struct app *app, struct store *s, int64_t user_id,
 		store_rollback(s);
 		goto wipe;
 	}
-	rc = from_store(store_commit(s));
+	if ((rc = from_store(store_commit(s))) == 0)
+		account_cache_forget(user_id);
 wipe:
 	sodium_memzero(pwh, sizeof(pwh));
 out:
@@ -598,7 +839,8 @@ account_set_status(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = from_store(audit_log(app, s, who->user_id, "user.status",
 	    obj, status))) != 0)
 		goto fail;
-	rc = from_store(store_commit(s));
+	if ((rc = from_store(store_commit(s))) == 0)
+		account_cache_forget(user_id);
 	goto out;
 fail:
 	store_rollback(s);
@@ -615,13 +857,23 @@ session_resolve(struct app *app, struct store *s, const char *token,
 	struct arena a;
 	struct user u;
 	uint8_t h[HASH_BYTES];
+	uint64_t gen_seen;
 	int rc;
 
+	(void)app;
 	memset(who, 0, sizeof(*who));
 	if (strlen(token) != TOKEN_CHARS)
 		return ACCOUNT_DENIED;
-	arena_init(&a);
 	token_hash(token, h);
+	if ((rc = cached_resolve(h, kind, who, &gen_seen)) != 0) {
+		if (rc == 1) {
+			memcpy(who->token, token, TOKEN_CHARS + 1);
+			rc = ACCOUNT_OK;
+		}
+		sodium_memzero(h, sizeof(h));
+		return rc;
+	}
+	arena_init(&a);
 	rc = store_session_get(s, &a, h, (int64_t)time(NULL), &se);
 	if (rc != STORE_OK || strcmp(se.kind, kind) != 0) {
 		rc = rc == STORE_OK || rc == STORE_NOTFOUND ? ACCOUNT_DENIED :
@@ -639,9 +891,75 @@ session_resolve(struct app *app, struct store *s, const char *token,
 	who->role = role_parse(u.role);
 	who->web = strcmp(kind, "web") == 0;
 	memcpy(who->token, token, TOKEN_CHARS + 1);
+	cache_session(h, &se, who, gen_seen);
 out:
+	if (rc == ACCOUNT_DENIED) {
+		/* Only what the database said; no change to wait for. */
+		pthread_rwlock_wrlock(&cache_lock);
+		drop_session_locked(h);
+		pthread_rwlock_unlock(&cache_lock);
+	}
+	sodium_memzero(h, sizeof(h));
 	arena_release(&a);
 	return rc;
+}
+
+int
+account_followed(struct app *app, struct store *s, struct arena *a,
+    int64_t user_id, int64_t **ids, size_t *n)
+{
+	struct cached_regions *f;
+	uint64_t gen_seen;
+	size_t b = user_bucket(user_id);
+	int rc;
+
+	(void)app;
+	*ids = NULL;
+	*n = 0;
+	pthread_rwlock_rdlock(&cache_lock);
+	gen_seen = gen;
+	for (f = followed[b]; f != NULL; f = f->next)
+		if (f->user_id == user_id)
+			break;
+	if (!cache_on)
+		f = NULL;
+	if (f != NULL && mono_now() - f->checked < SESSION_RECHECK_SECONDS) {
+		*ids = arena_memdup(a, f->ids, st_mult(f->n ? f->n : 1,
+		    sizeof(**ids)));
+		*n = f->n;
+		pthread_rwlock_unlock(&cache_lock);
+		return 0;
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	if ((rc = store_user_regions_get(s, a, user_id, ids, n)) != 0)
+		return rc;
+	pthread_rwlock_wrlock(&cache_lock);
+	if (gen == gen_seen && cache_on) {
+		struct cached_regions **fp;
+
+		for (fp = &followed[b]; (f = *fp) != NULL; fp = &f->next) {
+			if (f->user_id == user_id) {
+				*fp = f->next;
+				regions_free(f);
+				nfollowed--;
+				break;
+			}
+		}
+		if (nfollowed >= CACHE_MAX)
+			clear_locked();
+		f = xcalloc(1, sizeof(*f));
+		f->user_id = user_id;
+		f->checked = mono_now();
+		f->n = *n;
+		f->ids = xmalloc(st_mult(*n ? *n : 1, sizeof(*f->ids)));
+		if (*n)
+			memcpy(f->ids, *ids, st_mult(*n, sizeof(*f->ids)));
+		f->next = followed[b];
+		followed[b] = f;
+		nfollowed++;
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	return 0;
 }
 
 int
@@ -676,7 +994,8 @@ account_set_regions(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = from_store(audit_log(app, s, who->user_id, "user.regions",
 	    obj, ""))) != 0)
 		goto fail;
-	rc = from_store(store_commit(s));
+	if ((rc = from_store(store_commit(s))) == 0)
+		account_cache_forget(who->user_id);
 	goto out;
 fail:
 	store_rollback(s);

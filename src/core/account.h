@@ -113,8 +113,31 @@ int	account_regions(struct app *app, struct store *s, struct arena *a,
 	    const struct auth *who, const char ***codes, size_t *n);
 
 /* Resolve a presented token of the given kind into *who; ACCOUNT_DENIED
- * when unknown, expired or the account is suspended. */
+ * when unknown, expired or the account is suspended. Answered from memory
+ * when this process resolved the token in the last
+ * SESSION_RECHECK_SECONDS (see account_cache_forget). */
 int	session_resolve(struct app *app, struct store *s, const char *token,
 	    const char *kind, struct auth *who);
+
+/* The ids of the regions the account follows itself, in increasing
+ * order, cached like sessions. 0 or a store code (STORE_*). */
+int	account_followed(struct app *app, struct store *s, struct arena *a,
+	    int64_t user_id, int64_t **ids, size_t *n);
+
+/*
+ * This process keeps resolved sessions (by the hash of their token,
+ * never the token) and accounts' regions in memory. Whatever ends a
+ * session or changes an account calls account_cache_forget() once its
+ * change is committed, so that this process's next request sees it; the
+ * store's USER_CHANGED event does the same on other nodes, and
+ * account_cache_clear() drops everything after events may have been
+ * missed, and at exit.
+ */
+#define SESSION_RECHECK_SECONDS	30
+void	account_cache_forget(int64_t user_id);
+void	account_cache_clear(void);
+/* Stop caching (and drop what is cached) while changes made elsewhere
+ * may go unheard, and start again. */
+void	account_cache_enable(int on);
 
 #endif

@@ -170,7 +170,8 @@ report_publish(struct app *app, struct store *s, const struct auth *who,
 	outbox_committed(queued);
 	for (i = 0; i < in->nidents; i++)
 		kinds[i] = ident_kind_parse(in->idents[i].kind);
-	screen_index_add(al.id, kinds, norm, in->nidents);
+	screen_index_add(app, &al, in->regions, in->nregions, kinds, norm,
+	    in->nidents);
 	*alert_id = al.id;
 	goto out;
 fail:
@@ -253,7 +254,8 @@ report_attach(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = loop_rc(audit_log(app, s, who->user_id, "report.attach",
 	    obj, detail))) != 0)
 		goto fail;
-	rc = loop_rc(store_commit(s));
+	if ((rc = loop_rc(store_commit(s))) == 0)
+		screen_index_types(al.id, al.types | r.types);
 	goto out;
 fail:
 	store_rollback(s);

@@ -138,6 +138,8 @@ alert_ident(const struct store_ident *si, void *arg)
 	snprintf(key, sizeof(key), "%lld", (long long)si->owner_id);
 	if ((al = json_object_get(aw->by_id, key)) == NULL)
 		return 0;	/* another organisation's */
+	if (si->value_sealed == NULL)
+		return 0;	/* only its hash was kept */
 	arena_init(&a);
 	value = loop_unseal(aw->app, &a, "alert_idents", "value",
 	    loop_ident_row(si->owner_id, si->seq), si->value_sealed,

@@ -34,11 +34,15 @@ int	 loop_idents(struct app *app, const struct ident_in *ids, size_t n,
 int	 loop_followed(struct store *s, struct arena *a, const struct auth *who,
 	    int64_t **ids, size_t *n);
 
-/* Add a published alert's identifiers (normalised; those of kinds the
- * index does not keep are skipped) to the screening index, unless they
- * are there already; and take a withdrawn alert's out. */
-void	 screen_index_add(int64_t alert_id, const enum ident_kind *kinds,
-	    char (*norm)[IDENT_NORM_MAX], size_t n);
+/* Add a published alert (its fields, region codes and normalised
+ * identifiers) to the screening index, unless it is there already; set
+ * an alert's incident types after an attach; and take a withdrawn
+ * alert out. Called once the change is committed. */
+void	 screen_index_add(struct app *app, const struct store_alert *al,
+	    const char *const *codes, size_t ncodes,
+	    const enum ident_kind *kinds, char (*norm)[IDENT_NORM_MAX],
+	    size_t n);
+void	 screen_index_types(int64_t alert_id, int64_t types);
 void	 screen_index_remove(int64_t alert_id);
 
 #endif

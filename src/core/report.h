@@ -193,6 +193,9 @@ struct alert {
 	const char	**regions;
 	size_t		 nregions;
 	int64_t		 created_at;
+	/* Screening only: differs between any two versions of what an
+	 * answer shows of an alert, in this process; 0 elsewhere. */
+	uint64_t	 stamp;
 };
 /* Active alerts in region (and the regions under it); region NULL means
  * the regions the account follows, or all for staff. */
@@ -243,18 +246,23 @@ struct screen_result {
 extern const char *const screen_level_names[3];	/* green amber red */
 #define SCREEN_NOTE "no report is not a guarantee of safety"
 
-/* kind is phone|email|plate|handle|keyword. */
+/* kind is phone|email|plate|handle|keyword. Answered from memory (the
+ * index below); s is used only when this process has to read an
+ * account's regions or the region tree again. */
 int	screen(struct app *app, struct store *s, struct arena *a,
 	    const struct auth *who, const char *kind, const char *value,
 	    struct screen_result *out, struct report_err *err);
-/* The in-memory index of alert identifiers for partial matches: built
- * from sealed data at start-up (audited), extended on publish, wiped by
- * screen_index_free(). */
+/* The in-memory index screening answers from: active alerts' identifiers
+ * (keyed hashes, and opened values for partial matches), what answers
+ * show of each alert, and the region tree. Built from the database at
+ * start-up (audited), kept in step on publish, attach and withdrawal,
+ * wiped by screen_index_free(). */
 int	screen_index_build(struct app *app, struct store *s);
 void	screen_index_free(void);
 /*
  * Following other nodes (PostgreSQL): screen_follow_open() starts
- * listening for alerts published and withdrawn anywhere, before the
+ * listening for alerts published, changed and withdrawn anywhere, and
+ * for account changes (for account.c's session cache), before the
  * index is built so that none committed meanwhile is missed;
  * screen_follow_start() starts the thread that applies them (after
  * fork, before the sandbox); screen_follow_stop() ends it. On SQLite

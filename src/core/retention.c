@@ -104,7 +104,10 @@ account_delete(struct app *app, struct store *s, const struct auth *who)
 	if ((rc = audit_log(app, s, who->user_id, "user.delete", obj,
 	    detail)) != 0)
 		goto fail;
-	return loop_rc(store_commit(s));
+	if ((rc = store_commit(s)) != 0)
+		return loop_rc(rc);
+	account_cache_forget(who->user_id);
+	return 0;
 fail:
 	store_rollback(s);
 	return loop_rc(rc);

@@ -239,7 +239,8 @@ subscription_set(struct app *app, struct store *s, const struct auth *who,
 	    obj, detail))) != 0)
 		goto out;
 	began = 0;
-	rc = loop_rc(store_commit(s));
+	if ((rc = loop_rc(store_commit(s))) == 0)
+		account_cache_forget(who->user_id);
 out:
 	if (began)
 		store_rollback(s);

@@ -285,7 +285,9 @@ store_user_set_password(struct store *s, int64_t id, const char *pw_hash)
 	db_bind_int(st, 2, id);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	rc = store_emit(s, STORE_EVENT_USER_CHANGED, id);
 out:
 	db_finalize(st);
 	return rc;
@@ -305,7 +307,9 @@ store_user_set_status(struct store *s, int64_t id, const char *status)
 	db_bind_int(st, 2, id);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	rc = store_emit(s, STORE_EVENT_USER_CHANGED, id);
 out:
 	db_finalize(st);
 	return rc;
@@ -373,7 +377,8 @@ store_user_regions_set(struct store *s, int64_t user_id, const int64_t *ids,
 
 	if ((rc = store_begin(s)) != 0)
 		return rc;
-	if ((rc = regions_replace(s, user_id, ids, n)) != 0) {
+	if ((rc = regions_replace(s, user_id, ids, n)) != 0 ||
+	    (rc = store_emit(s, STORE_EVENT_USER_CHANGED, user_id)) != 0) {
 		store_rollback(s);
 		return rc;
 	}
@@ -468,6 +473,7 @@ store_session_delete(struct store *s,
     const uint8_t token_hash[STORE_HASH_BYTES])
 {
 	struct db_stmt *st = NULL;
+	int64_t user_id;
 	int rc;
 
 	rc = store_stmt_prepare(s, "DELETE FROM sessions "
@@ -477,7 +483,11 @@ store_session_delete(struct store *s,
 	db_bind_blob(st, 1, token_hash, STORE_HASH_BYTES);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
-	rc = store_stmt_run(s, st);
+	user_id = db_col_int(st, 0);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	/* Other nodes forget what they cached of the account's sessions. */
+	rc = store_emit(s, STORE_EVENT_USER_CHANGED, user_id);
 out:
 	db_finalize(st);
 	return rc;
@@ -494,7 +504,9 @@ store_session_delete_user(struct store *s, int64_t user_id)
 	if (rc != 0)
 		goto out;
 	db_bind_int(st, 1, user_id);
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	rc = store_emit(s, STORE_EVENT_USER_CHANGED, user_id);
 out:
 	db_finalize(st);
 	return rc;

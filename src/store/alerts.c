@@ -113,7 +113,10 @@ store_alert_set_types(struct store *s, int64_t id, int64_t types)
 	db_bind_int(st, 2, id);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	/* Screening answers show the types: other nodes refresh theirs. */
+	rc = store_emit(s, STORE_EVENT_ALERT_CHANGED, id);
 out:
 	db_finalize(st);
 	return rc;
@@ -438,14 +441,12 @@ idents_walk(struct store *s, int64_t alert_id,
 		rc = store_stmt_prepare(s, "SELECT ai.alert_id, ai.seq, "
 		    "ai.kind, ai.hash, ai.value_sealed "
 		    "FROM alert_idents ai JOIN alerts a ON a.id = ai.alert_id "
-		    "WHERE a.status = 'active' "
-		    "AND ai.value_sealed IS NOT NULL", &st);
+		    "WHERE a.status = 'active'", &st);
 	else
 		rc = store_stmt_prepare(s, "SELECT ai.alert_id, ai.seq, "
 		    "ai.kind, ai.hash, ai.value_sealed "
 		    "FROM alert_idents ai JOIN alerts a ON a.id = ai.alert_id "
-		    "WHERE a.id = $1 AND a.status = 'active' "
-		    "AND ai.value_sealed IS NOT NULL", &st);
+		    "WHERE a.id = $1 AND a.status = 'active'", &st);
 	if (rc != 0)
 		goto out;
 	if (alert_id != 0)
@@ -476,6 +477,53 @@ store_alert_idents_of(struct store *s, int64_t alert_id,
     int (*fn)(const struct store_ident *, void *), void *arg)
 {
 	return alert_id != 0 ? idents_walk(s, alert_id, fn, arg) : 0;
+}
+
+int
+store_alert_screen_each(struct store *s, int64_t alert_id,
+    int (*fn)(const struct store_alert *, const char *, void *), void *arg)
+{
+	struct db_stmt *st = NULL;
+	struct store_alert al;
+	struct arena scratch;
+	const char *code;
+	int rc;
+
+	/* One row per region of each alert (one with a NULL code when it
+	 * has none), an alert's rows together and its codes in order. */
+	arena_init(&scratch);
+	if (alert_id == 0)
+		rc = store_stmt_prepare(s, "SELECT a.id, a.org_id, a.summary, "
+		    "a.severity, a.types, a.issued_on, a.status, a.created_at, "
+		    "r.code FROM alerts a "
+		    "LEFT JOIN alert_regions ar ON ar.alert_id = a.id "
+		    "LEFT JOIN regions r ON r.id = ar.region_id "
+		    "WHERE a.status = 'active' ORDER BY a.id, r.code", &st);
+	else
+		rc = store_stmt_prepare(s, "SELECT a.id, a.org_id, a.summary, "
+		    "a.severity, a.types, a.issued_on, a.status, a.created_at, "
+		    "r.code FROM alerts a "
+		    "LEFT JOIN alert_regions ar ON ar.alert_id = a.id "
+		    "LEFT JOIN regions r ON r.id = ar.region_id "
+		    "WHERE a.id = $1 AND a.status = 'active' ORDER BY r.code",
+		    &st);
+	if (rc != 0)
+		goto out;
+	if (alert_id != 0)
+		db_bind_int(st, 1, alert_id);
+	while ((rc = store_stmt_step(s, st)) == 1) {
+		alert_row(&scratch, st, &al);
+		code = db_col_null(st, 8) ? NULL : store_col_str(&scratch, st,
+		    8);
+		rc = fn(&al, code, arg);
+		arena_release(&scratch);
+		if (rc != 0)
+			goto out;
+	}
+out:
+	arena_release(&scratch);
+	db_finalize(st);
+	return rc;
 }
 
 int

@@ -254,7 +254,9 @@ store_user_delete(struct store *s, int64_t user_id)
 	db_bind_int(st, 1, user_id);
 	if ((rc = store_stmt_row(s, st)) != 0)
 		goto out;
-	rc = store_stmt_run(s, st);
+	if ((rc = store_stmt_run(s, st)) != 0)
+		goto out;
+	rc = store_emit(s, STORE_EVENT_USER_CHANGED, user_id);
 out:
 	db_finalize(st);
 	return rc;

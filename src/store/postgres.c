@@ -1045,6 +1045,9 @@ static const char *const channels[] = {
 	NULL,
 	"lookout_alert_published",
 	"lookout_alert_withdrawn",
+	"lookout_alert_changed",
+	"lookout_user_changed",
+	NULL,
 };
 #define NCHANNELS	(sizeof(channels) / sizeof(channels[0]))
 
@@ -1084,6 +1087,8 @@ struct pg_listener {
 	pthread_t		 thread;
 	int			 started;
 	int			 lost;		/* loss already logged */
+	int			 gone;		/* LOST told, not connected
+						 * again since */
 	int			 resync;	/* events may be missed */
 };
 
@@ -1111,7 +1116,8 @@ listener_connect(struct pg_listener *l, char *msg, size_t len)
 	}
 	PQsetNoticeProcessor(l->conn, notice, NULL);
 	res = PQexec(l->conn, "LISTEN lookout_alert_published; "
-	    "LISTEN lookout_alert_withdrawn");
+	    "LISTEN lookout_alert_withdrawn; LISTEN lookout_alert_changed; "
+	    "LISTEN lookout_user_changed");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		one_line(PQresultErrorMessage(res), msg, len);
 		PQclear(res);
@@ -1133,7 +1139,7 @@ channel_event(const char *name)
 	size_t i;
 
 	for (i = 1; i < NCHANNELS; i++)
-		if (strcmp(name, channels[i]) == 0)
+		if (channels[i] != NULL && strcmp(name, channels[i]) == 0)
 			return (enum store_event)i;
 	return STORE_EVENT_RESYNC;
 }
@@ -1210,7 +1216,10 @@ listener_main(void *arg)
 					log_warn("store: listener: cannot "
 					    "reconnect to the database: %s",
 					    msg);
-				l->lost = 1;
+				if (!l->gone)
+					(void)l->fn(STORE_EVENT_LOST, 0,
+					    l->arg);
+				l->lost = l->gone = 1;
 				if (listener_wait(l, RECONNECT_EVERY * 1000,
 				    &readable))
 					break;
@@ -1218,7 +1227,7 @@ listener_main(void *arg)
 			}
 			log_info("store: listener: reconnected to the "
 			    "database; resynchronising");
-			l->lost = 0;
+			l->lost = l->gone = 0;
 			l->resync = 1;
 		}
 		if (l->resync && l->fn(STORE_EVENT_RESYNC, 0, l->arg) == 0)
@@ -1233,7 +1242,10 @@ listener_main(void *arg)
 			one_line(PQerrorMessage(l->conn), msg, sizeof(msg));
 			log_warn("store: listener: connection to the database "
 			    "lost: %s", msg);
+			if (!l->gone)
+				(void)l->fn(STORE_EVENT_LOST, 0, l->arg);
 			l->lost = 0;
+			l->gone = 1;
 			PQfinish(l->conn);
 			l->conn = NULL;
 			continue;

@@ -66,7 +66,8 @@ void		 store_release(struct store_pool *p, struct store *s);
 
 /*
  * Events between the nodes that share one database. A write that other
- * nodes must hear of (an alert published or withdrawn) emits its event
+ * nodes must hear of (an alert published, changed or withdrawn; a session
+ * ended or an account changed, by the account's id) emits its event
  * inside its transaction; the event is delivered to listeners only if,
  * and when, the transaction commits. An event carries an id and nothing
  * else. On SQLite, which one server uses alone, nothing is emitted and
@@ -77,6 +78,7 @@ void		 store_release(struct store_pool *p, struct store *s);
  * order, including those of this process. After its connection broke
  * and came back, events may have been missed: it then calls fn with
  * STORE_EVENT_RESYNC (id 0), and again every second until fn returns 0.
+ * When it notices the break it calls fn with STORE_EVENT_LOST (id 0).
  * fn returning non-zero for any other event asks for a resync too.
  *
  * store_listener_open() connects and starts listening at once, so that
@@ -89,6 +91,11 @@ enum store_event {
 	STORE_EVENT_RESYNC,
 	STORE_EVENT_ALERT_PUBLISHED,
 	STORE_EVENT_ALERT_WITHDRAWN,
+	STORE_EVENT_ALERT_CHANGED,	/* what a screening answer shows */
+	STORE_EVENT_USER_CHANGED,	/* a session ended, the account's
+					 * status, password or regions */
+	STORE_EVENT_LOST,		/* the connection broke: events may
+					 * be missed until the next RESYNC */
 };
 typedef int (*store_event_fn)(enum store_event event, int64_t id,
     void *arg);

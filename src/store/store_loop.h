@@ -136,13 +136,20 @@ int	store_alert_ids_by_hash(struct store *s, struct arena *a,
 /* Every identifier of every active alert, for the screening index, in
  * no particular order; fn returning non-zero stops the walk and is
  * returned. A row's strings and blobs are valid only until fn returns
- * (the walk takes constant memory); identifiers without a sealed value
- * are skipped. */
+ * (the walk takes constant memory). An identifier without a sealed value
+ * has value_sealed NULL: its hash still matches. */
 int	store_alert_idents_each(struct store *s,
 	    int (*fn)(const struct store_ident *, void *), void *arg);
 /* The same for one alert's identifiers, if it is active. */
 int	store_alert_idents_of(struct store *s, int64_t alert_id,
 	    int (*fn)(const struct store_ident *, void *), void *arg);
+/* What a screening answer shows of every active alert (alert_id 0), or
+ * of one if it is active: fn is called once per region code of each
+ * alert, in order of id then code, with NULL for an alert without a
+ * region. Same rules as store_alert_idents_each. */
+int	store_alert_screen_each(struct store *s, int64_t alert_id,
+	    int (*fn)(const struct store_alert *, const char *, void *),
+	    void *arg);
 /* Set the alert's status to withdrawn (again, if it was already);
  * STORE_NOTFOUND when there is no such alert. Other nodes hear of it
  * when the transaction commits. */

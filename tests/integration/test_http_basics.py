@@ -315,5 +315,40 @@ def test_malformed_requests_no_500():
         lookout_test.note(f"server log has {len(log.splitlines())} lines")
 
 
+def test_largest_request_head():
+    """A request with LIMIT_HEADER_BYTES of headers (as lookout counts
+    them: name, value and 4 for each) and a target of LIMIT_URL_BYTES
+    fits libmicrohttpd's connection pool and is answered by lookout; a
+    byte more of headers is 431."""
+    header_limit, url_limit = 8192, 2048
+    with Instance(regions=REGIONS) as inst:
+        tok = inst.login(ADMIN_NAME, ADMIN_PASSWORD)
+
+        def head(total):
+            path = "/healthz?" + "q" * (url_limit - len("/healthz?"))
+            fixed = [("Host", "127.0.0.1"),
+                     ("Authorization", "Bearer " + tok)]
+            used = sum(len(k) + len(v) + 4 for k, v in fixed)
+            extra, i = [], 0
+            while total - used > 300:
+                extra.append((f"X-F{i:03d}", "v" * 200))
+                used += len(extra[-1][0]) + 200 + 4
+                i += 1
+            extra.append(("X-Pad", "p" * (total - used - len("X-Pad") - 4)))
+            lines = [f"GET {path} HTTP/1.1"] + \
+                [f"{k}: {v}" for k, v in fixed + extra]
+            assert sum(len(k) + len(v) + 4 for k, v in fixed + extra) == \
+                total
+            return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+        # lookout's own answer: /healthz takes no query.
+        r = inst.raw(head(header_limit), timeout=5)
+        assert r is not None and r.status == 400, r
+        assert b"unknown query parameter" in r.body, r.body[:200]
+        check_security_headers(r, "largest head")
+        r = inst.raw(head(header_limit + 1), timeout=5)
+        assert r is not None and r.status == 431, r
+
+
 if __name__ == "__main__":
     lookout_test.main()

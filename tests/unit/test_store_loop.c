@@ -832,7 +832,7 @@ test_alert_idents_each(void **state)
 	struct store_fixture *f = *state;
 	struct store_ident i;
 	struct walk w;
-	int k, phones = 0;
+	int k, phones = 0, emails = 0;
 
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(store_alert_idents_each(f->s, walk_fn, &w), 0);
@@ -848,16 +848,23 @@ test_alert_idents_each(void **state)
 	memset(&i, 0, sizeof(i));
 	i.owner_id = 3;
 	i.seq = 1;
-	i.kind = "email";	/* no sealed value: nothing to index */
+	i.kind = "email";	/* no sealed value: only its hash matches */
 	assert_int_equal(store_alert_ident_insert(f->s, &i), 0);
 
 	memset(&w, 0, sizeof(w));
 	w.s = f->s;
 	assert_int_equal(store_alert_idents_each(f->s, walk_fn, &w), 0);
-	assert_int_equal(w.n, 3);
-	assert_int_equal(w.nested, 3);
-	for (k = 0; k < 3; k++) {
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.nested, 4);
+	for (k = 0; k < 4; k++) {
 		assert_int_not_equal(w.owners[k], 2);
+		if (strcmp(w.kinds[k], "email") == 0) {
+			assert_int_equal(w.owners[k], 3);
+			assert_int_equal(w.seqs[k], 1);
+			assert_int_equal(w.lens[k], 0);
+			emails++;
+			continue;
+		}
 		assert_int_equal(w.lens[k], 4);
 		if (strcmp(w.kinds[k], "phone") == 0)
 			phones++;
@@ -867,6 +874,7 @@ test_alert_idents_each(void **state)
 			assert_int_equal(w.seqs[k], 0);
 	}
 	assert_int_equal(phones, 2);
+	assert_int_equal(emails, 1);
 
 	/* fn's non-zero stops the walk and comes back. */
 	memset(&w, 0, sizeof(w));
@@ -876,7 +884,7 @@ test_alert_idents_each(void **state)
 	/* The statement is free again afterwards. */
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(store_alert_idents_each(f->s, walk_fn, &w), 0);
-	assert_int_equal(w.n, 3);
+	assert_int_equal(w.n, 4);
 }
 
 static int

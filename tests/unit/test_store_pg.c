@@ -473,8 +473,8 @@ test_events(void **st)
 	assert_int_equal(heard.ev[1], STORE_EVENT_ALERT_WITHDRAWN);
 	assert_int_equal(heard.id[1], 12);
 
-	/* The listener's connection ends: it reconnects by itself and asks
-	 * for a resync, then hears new events again. */
+	/* The listener's connection ends: it says so once, reconnects by
+	 * itself and asks for a resync, then hears new events again. */
 	k = store_open(NULL, url(), 0, err, sizeof(err));
 	assert_non_null(k);
 	assert_int_equal(db_prepare(store_debug_db(k),
@@ -484,14 +484,20 @@ test_events(void **st)
 	assert_int_equal(db_col_int(q, 0), 1);
 	db_finalize(q);
 	store_close(k);
-	assert_int_equal(wait_heard(3), 3);
-	assert_int_equal(heard.ev[2], STORE_EVENT_RESYNC);
-	insert_alert(f->s, 14);
 	assert_int_equal(wait_heard(4), 4);
-	assert_int_equal(heard.ev[3], STORE_EVENT_ALERT_PUBLISHED);
-	assert_int_equal(heard.id[3], 14);
+	assert_int_equal(heard.ev[2], STORE_EVENT_LOST);
+	assert_int_equal(heard.ev[3], STORE_EVENT_RESYNC);
+	insert_alert(f->s, 14);
+	assert_int_equal(wait_heard(5), 5);
+	assert_int_equal(heard.ev[4], STORE_EVENT_ALERT_PUBLISHED);
+	assert_int_equal(heard.id[4], 14);
+	/* Account changes are heard by the account's id. */
+	assert_int_equal(store_session_delete_user(f->s, 21), 0);
+	assert_int_equal(wait_heard(6), 6);
+	assert_int_equal(heard.ev[5], STORE_EVENT_USER_CHANGED);
+	assert_int_equal(heard.id[5], 21);
 	store_listener_close(l);
-	assert_int_equal(heard.n, 4);
+	assert_int_equal(heard.n, 6);
 }
 
 #endif /* LOOKOUT_POSTGRES */
