@@ -16,15 +16,18 @@ MEMBER = ("mia", "member", "mia's long password", ["ca"])
 
 
 def recovers(inst, token, what, seconds=30):
-    """Poll /api/v1/me until it answers 200; every other answer must be
-    503. Returns the statuses seen."""
+    """Poll /api/v1/reports/mine until it answers 200; every other answer
+    must be 503. Returns the statuses seen. (It reads the database on
+    every request; /api/v1/me can be answered from the sessions a node
+    keeps in memory, docs/multinode.md.)"""
     seen = []
     deadline = time.monotonic() + seconds
     while True:
         assert inst.proc.poll() is None, (
             f"lookout serve died ({inst.proc.returncode}) after {what}; "
             f"statuses {seen}")
-        st, j = inst.json_request("GET", "/api/v1/me", token=token)
+        st, j = inst.json_request("GET", "/api/v1/reports/mine",
+                                  token=token)
         seen.append(st)
         if st == 200:
             return seen
@@ -59,9 +62,6 @@ def test_reconnect():
         admin = inst.login(ADMIN_NAME, ADMIN_PASSWORD)
 
         # The database is down for a while: 503 meanwhile, then back.
-        # (A request that needs the database: /api/v1/me can be answered
-        # from the sessions a node keeps in memory, until its listener
-        # notices the database is gone; docs/multinode.md.)
         c.pg_ctl("stop", "-m", "fast")
         try:
             for _ in range(3):
