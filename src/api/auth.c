@@ -77,7 +77,7 @@ api_me(struct http_req *r, struct http_resp *w)
 int
 api_password(struct http_req *r, struct http_resp *w)
 {
-	int rc = account_change_password(r->app, r->store, r->auth.user_id,
+	int rc = account_change_password(r->app, r->store, &r->auth,
 	    api_str(r, "old"), api_str(r, "new"));
 
 	if (rc == ACCOUNT_DENIED)

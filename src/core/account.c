@@ -763,10 +763,12 @@ account_logout(struct app *app, struct store *s, const char *token)
 }
 
 int
-account_change_password(struct app *app, struct store *s, int64_t user_id,
-    const char *old_pw, const char *new_pw)
+account_change_password(struct app *app, struct store *s,
+    const struct auth *who, const char *old_pw, const char *new_pw)
 {
 	char pwh[crypto_pwhash_STRBYTES], obj[64];
+	uint8_t keep[HASH_BYTES];
+	int64_t user_id = who->user_id;
 	struct arena a;
 	struct user u;
 	int rc;
@@ -787,7 +789,10 @@ account_change_password(struct app *app, struct store *s, int64_t user_id,
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
 	if ((rc = from_store(store_begin(s))) != 0)
 		goto wipe;
+	token_hash(who->token, keep);
 	if ((rc = from_store(store_user_set_password(s, user_id, pwh))) != 0 ||
+	    (rc = from_store(store_session_delete_user(s, user_id,
+	    keep))) != 0 ||
 	    (rc = from_store(audit_log(app, s, user_id, "user.password", obj,
 	    ""))) != 0) {
 		store_rollback(s);
@@ -796,6 +801,7 @@ account_change_password(struct app *app, struct store *s, int64_t user_id,
 	if ((rc = from_store(store_commit(s))) == 0)
 		account_cache_forget(user_id);
 wipe:
+	sodium_memzero(keep, sizeof(keep));
 	sodium_memzero(pwh, sizeof(pwh));
 out:
 	arena_release(&a);
@@ -830,7 +836,7 @@ account_set_status(struct app *app, struct store *s, const struct auth *who,
 	if ((rc = from_store(store_user_set_status(s, user_id, status))) != 0)
 		goto fail;
 	if (strcmp(status, "suspended") == 0) {
-		rc = store_session_delete_user(s, user_id);
+		rc = store_session_delete_user(s, user_id, NULL);
 		if (rc != STORE_OK && rc != STORE_NOTFOUND) {
 			rc = from_store(rc);
 			goto fail;

@@ -90,8 +90,11 @@ int	account_login(struct app *app, struct store *s, const char *name,
 	    const char *password, const char *kind,
 	    char token_out[TOKEN_CHARS + 1], struct auth *who);
 int	account_logout(struct app *app, struct store *s, const char *token);
+/* Change who's password, old_pw being right, and end every other session
+ * of the account: whoever else holds one is signed out. who's own
+ * session (who->token) goes on. */
 int	account_change_password(struct app *app, struct store *s,
-	    int64_t user_id, const char *old_pw, const char *new_pw);
+	    const struct auth *who, const char *old_pw, const char *new_pw);
 /* Suspend ("suspended") or reinstate ("active") an account of who's
  * organisation: admins any account but their own, outreach members only.
  * Suspension ends the account's sessions. ACCOUNT_DENIED otherwise, and

@@ -95,7 +95,7 @@ account_delete(struct app *app, struct store *s, const struct auth *who)
 	/* Sessions, the feed token and region subscriptions would go with
 	 * the account row anyway (ON DELETE CASCADE); saying so here keeps
 	 * that from resting on the schema alone. */
-	if ((rc = store_session_delete_user(s, who->user_id)) != 0 ||
+	if ((rc = store_session_delete_user(s, who->user_id, NULL)) != 0 ||
 	    (rc = store_user_delete(s, who->user_id)) != 0)
 		goto fail;
 	snprintf(obj, sizeof(obj), "user:%lld", (long long)who->user_id);

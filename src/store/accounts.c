@@ -494,16 +494,21 @@ out:
 }
 
 int
-store_session_delete_user(struct store *s, int64_t user_id)
+store_session_delete_user(struct store *s, int64_t user_id,
+    const uint8_t *keep)
 {
 	struct db_stmt *st = NULL;
 	int rc;
 
-	rc = store_stmt_prepare(s, "DELETE FROM sessions WHERE user_id = $1",
+	rc = store_stmt_prepare(s, keep == NULL ?
+	    "DELETE FROM sessions WHERE user_id = $1" :
+	    "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
 	    &st);
 	if (rc != 0)
 		goto out;
 	db_bind_int(st, 1, user_id);
+	if (keep != NULL)
+		db_bind_blob(st, 2, keep, STORE_HASH_BYTES);
 	if ((rc = store_stmt_run(s, st)) != 0)
 		goto out;
 	rc = store_emit(s, STORE_EVENT_USER_CHANGED, user_id);

@@ -221,7 +221,9 @@ int	store_session_get(struct store *s, struct arena *a,
 	    struct session *out);
 int	store_session_delete(struct store *s,
 	    const uint8_t token_hash[STORE_HASH_BYTES]);
-int	store_session_delete_user(struct store *s, int64_t user_id);
+/* Every session of user_id but the one of keep (NULL: every one). */
+int	store_session_delete_user(struct store *s, int64_t user_id,
+	    const uint8_t *keep);
 int	store_session_purge(struct store *s, int64_t now);
 
 /*

@@ -393,8 +393,7 @@ h_password_post(struct http_req *r, struct http_resp *w)
 	    ratelimit_check(rl_login_account, key, (size_t)n, &retry) == -1)
 		return resp_too_many(r, w, retry);
 
-	rc = account_change_password(r->app, r->store, r->auth.user_id, old,
-	    pw);
+	rc = account_change_password(r->app, r->store, &r->auth, old, pw);
 	switch (rc) {
 	case ACCOUNT_OK:
 		password_page(r, w, &e, 1);

@@ -168,6 +168,9 @@ def test_password_change():
     new_pw = "an entirely new password"
     with Instance(users=[MEMBER]) as inst:
         tok = inst.login("mia", MEMBER[2])
+        # Signed in elsewhere too: the phone she lost, say.
+        other = inst.login("mia", MEMBER[2])
+        inst.json_request("GET", "/api/v1/me", token=other, expect=200)
         path = "/api/v1/me/password"
         # The old password must be right.
         st, j = inst.json_request("POST", path, {"old": "not my password",
@@ -186,6 +189,10 @@ def test_password_change():
         r = inst.request("POST", path, {"old": MEMBER[2], "new": new_pw},
                          token=tok)
         assert r.status == 204, r
+        # Every other session ended with the old password; hers goes on.
+        st, j = inst.json_request("GET", "/api/v1/me", token=other)
+        assert st == 401, f"another session outlived the change: {st} {j}"
+        inst.json_request("GET", "/api/v1/me", token=tok, expect=200)
         st, j = inst.json_request("POST", LOGIN, {"name": "mia",
                                                   "password": MEMBER[2]})
         assert st == 401, f"old password still works: {st} {j}"

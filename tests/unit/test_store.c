@@ -650,13 +650,22 @@ test_session(void **state)
 	assert_int_equal(store_session_delete(f->s, se.token_hash),
 	    STORE_NOTFOUND);
 
-	/* Deleting a user's sessions. */
+	/* Deleting a user's sessions: all but one, then all. */
 	se.user_id = 100;
 	fill_hash(se.token_hash, 12);
 	assert_int_equal(store_session_insert(f->s, &se), 0);
+	fill_hash(se.token_hash, 14);
+	assert_int_equal(store_session_insert(f->s, &se), 0);
 	fill_hash(se.token_hash, 13);
 	assert_int_equal(store_session_insert(f->s, &se), 0);
-	assert_int_equal(store_session_delete_user(f->s, 100), 0);
+	assert_int_equal(store_session_delete_user(f->s, 100, se.token_hash),
+	    0);
+	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(store_session_get(f->s, &f->a, se.token_hash, 0,
+	    &got), 0);
+	fill_hash(se.token_hash, 12);
+	assert_int_equal(store_session_insert(f->s, &se), 0);
+	assert_int_equal(store_session_delete_user(f->s, 100, NULL), 0);
 	assert_int_equal(store_session_get(f->s, &f->a, se.token_hash, 0,
 	    &got), STORE_NOTFOUND);
 	assert_int_equal(query_int(f->s, "SELECT COUNT(*) FROM sessions"), 0);

@@ -492,7 +492,7 @@ test_events(void **st)
 	assert_int_equal(heard.ev[4], STORE_EVENT_ALERT_PUBLISHED);
 	assert_int_equal(heard.id[4], 14);
 	/* Account changes are heard by the account's id. */
-	assert_int_equal(store_session_delete_user(f->s, 21), 0);
+	assert_int_equal(store_session_delete_user(f->s, 21, NULL), 0);
 	assert_int_equal(wait_heard(6), 6);
 	assert_int_equal(heard.ev[5], STORE_EVENT_USER_CHANGED);
 	assert_int_equal(heard.id[5], 21);
