@@ -18,6 +18,7 @@
 #include "core/account.h"
 #include "core/export.h"
 #include "core/report.h"
+#include "util/fdio.h"
 #include "util/banned.h"
 
 static const char usage[] =
@@ -40,18 +41,10 @@ static int
 sink_write(void *arg, const char *data, size_t len)
 {
 	struct sink *k = arg;
-	ssize_t n;
 
-	while (len > 0) {
-		n = write(k->fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			k->err = n < 0 ? errno : EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
+	if (fd_write_all(k->fd, data, len) == -1) {
+		k->err = errno;
+		return -1;
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "cli/cli.h"
 #include "cli/sandbox.h"
 #include "util/log.h"
+#include "util/sanitizer.h"
 #include "util/banned.h"
 
 /* libseccomp's SCMP_An() macros leave datum_b to the compound literal's
@@ -40,16 +41,7 @@
  * that make check runs the whole suite with the filter in place; a
  * release build never does.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD	1
-#endif
-#endif
-#ifndef SANITIZER_BUILD
-#define SANITIZER_BUILD	0
-#endif
+#define SANITIZER_BUILD	ASAN_BUILD
 
 #ifdef LOOKOUT_SANDBOX_LOG
 #define DEFAULT_ACTION	SCMP_ACT_LOG

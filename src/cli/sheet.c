@@ -25,6 +25,7 @@
 #include "core/account.h"
 #include "core/report.h"
 #include "print/sheet.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/banned.h"
 
@@ -49,26 +50,6 @@ lang_known(const char *lang)
 	for (i = 0; langs[i] != NULL; i++)
 		if (strcmp(langs[i], lang) == 0)
 			return 1;
-	return 0;
-}
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
@@ -106,7 +87,7 @@ save(const char *path, const struct buf *pdf, int force)
 		return -1;
 	}
 	/* The umask may only have narrowed 0600; make it exactly that. */
-	if (fchmod(fd, 0600) == -1 || write_all(fd, pdf->buf, pdf->len) ==
+	if (fchmod(fd, 0600) == -1 || fd_write_all(fd, pdf->buf, pdf->len) ==
 	    -1 || fsync(fd) == -1) {
 		cli_error("cannot write '%s': %s", tmp ? tmp : path,
 		    strerror(errno));

@@ -25,6 +25,7 @@
 #include "print/render.h"
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/sanitizer.h"
 #include "util/banned.h"
 
 /* Points: 1/72 inch. */
@@ -661,18 +662,8 @@ sheet_render_buf(const struct sheet *sh, struct buf *out, int *pages)
 	return 0;
 }
 
-/* AddressSanitizer's leak checker is on: gcc says so one way, clang
- * another. */
-#if defined(__SANITIZE_ADDRESS__)
-#define LEAK_CHECKED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LEAK_CHECKED	1
-#endif
-#endif
-#ifndef LEAK_CHECKED
-#define LEAK_CHECKED	0
-#endif
+/* AddressSanitizer's leak checker is on. */
+#define LEAK_CHECKED	ASAN_BUILD
 
 #if LEAK_CHECKED
 /*

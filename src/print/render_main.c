@@ -32,7 +32,9 @@
 #include <seccomp.h>
 
 #include "print/render.h"
+#include "util/fdio.h"
 #include "util/log.h"
+#include "util/sanitizer.h"
 #include "util/banned.h"
 
 /* libseccomp's SCMP_An() macros leave datum_b to the compound literal's
@@ -44,16 +46,7 @@
 
 /* The sanitizers' runtimes trace the process at exit (sandbox.c says
  * more); their builds leave clone and ptrace alone. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD	1
-#endif
-#endif
-#ifndef SANITIZER_BUILD
-#define SANITIZER_BUILD	0
-#endif
+#define SANITIZER_BUILD	ASAN_BUILD
 
 static int
 deny(scmp_filter_ctx ctx, uint32_t action, int nr)
@@ -234,23 +227,6 @@ limit(int what, rlim_t n)
 	return setrlimit(what, &rl);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -304,8 +280,8 @@ main(int argc, char **argv)
 	len = snprintf(line, sizeof(line), "%s %d %zu\n", SHEET_ANSWER_TAG,
 	    pages, pdf.len);
 	if (len < 0 || (size_t)len >= sizeof(line) ||
-	    write_all(1, line, (size_t)len) == -1 ||
-	    write_all(1, pdf.buf, pdf.len) == -1) {
+	    fd_write_all(1, line, (size_t)len) == -1 ||
+	    fd_write_all(1, pdf.buf, pdf.len) == -1) {
 		log_error("sheet: cannot write the PDF: %s", strerror(errno));
 		goto out;
 	}

@@ -20,22 +20,13 @@
 #include "core/report.h"
 #include "print/render.h"
 #include "util/buf.h"
+#include "util/sanitizer.h"
 #include "util/banned.h"
 
 #define NALERTS	60
 
-/* AddressSanitizer's leak checker is on: gcc says so one way, clang
- * another. */
-#if defined(__SANITIZE_ADDRESS__)
-#define LEAK_CHECKED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LEAK_CHECKED	1
-#endif
-#endif
-#ifndef LEAK_CHECKED
-#define LEAK_CHECKED	0
-#endif
+/* AddressSanitizer's leak checker is on. */
+#define LEAK_CHECKED	ASAN_BUILD
 
 #if LEAK_CHECKED
 /*
