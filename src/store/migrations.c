@@ -448,6 +448,45 @@ expand(struct buf *b, const char *sql, enum db_dialect d)
 	return b->overflow ? -1 : 0;
 }
 
+/*
+ * How many tables the database holds besides schema_version, and whether
+ * schema_version is one of them. A database lookout has never opened
+ * must hold no table at all: lookout's schema is never laid among
+ * another program's (a postgresql URL naming the wrong database).
+ */
+static int
+tables_present(struct db *db, int64_t *others, int64_t *ours)
+{
+	static const char sqlite_sql[] =
+	    "SELECT COALESCE(SUM(name <> 'schema_version'), 0), "
+	    "COALESCE(SUM(name = 'schema_version'), 0) FROM sqlite_master "
+	    "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+	static const char postgres_sql[] =
+	    "SELECT COALESCE(SUM(CASE WHEN table_name <> 'schema_version' "
+	    "THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN table_name = 'schema_version' "
+	    "THEN 1 ELSE 0 END), 0) FROM information_schema.tables "
+	    "WHERE table_schema = current_schema() "
+	    "AND table_type = 'BASE TABLE'";
+	struct db_stmt *st = NULL;
+	int rc;
+
+	rc = db_prepare(db, db->drv->dialect == DB_DIALECT_POSTGRES ?
+	    postgres_sql : sqlite_sql, &st);
+	if (rc != 0)
+		goto out;
+	if ((rc = db_step(st)) == 1) {
+		*others = db_col_int(st, 0);
+		*ours = db_col_int(st, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = STORE_ERR;
+	}
+out:
+	db_finalize(st);
+	return rc;
+}
+
 static int
 current_version(struct db *db, int *version)
 {
@@ -493,6 +532,7 @@ int
 store_migrate(struct db *db, char *err, size_t errlen)
 {
 	struct buf b;
+	int64_t others = 0, ours = 0;
 	size_t i;
 	int rc, cur = 0, began = 0;
 
@@ -507,6 +547,17 @@ store_migrate(struct db *db, char *err, size_t errlen)
 	 * SQLite, CREATE TABLE IF NOT EXISTS on an existing table writes
 	 * nothing.) Otherwise the version is read again under the lock.
 	 */
+	if ((rc = tables_present(db, &others, &ours)) != 0) {
+		snprintf(err, errlen, "cannot list the database's tables");
+		goto out;
+	}
+	if (ours == 0 && others > 0) {
+		snprintf(err, errlen, "the database holds %lld tables that are "
+		    "not lookout's; give lookout an empty database of its own",
+		    (long long)others);
+		rc = STORE_CONFLICT;
+		goto out;
+	}
 	rc = STORE_ERR;
 	if (expand(&b, schema_version_sql, db->drv->dialect) == -1 ||
 	    (rc = db_exec(db, b.buf)) != 0 ||

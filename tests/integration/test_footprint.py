@@ -137,7 +137,13 @@ def test_the_sender_runs_only_with_somewhere_to_send():
     with Instance(regions=REGIONS, users=[STAFF],
                   conf="smtp_url = smtp://127.0.0.1:9\n"
                        "smtp_from = alerts@lookout.test\n") as inst:
-        names = sorted(c for _, c in children(inst.proc.pid))
+        # The sender names itself just after its fork: until then it is
+        # "lookout".
+        for _ in range(200):
+            names = sorted(c for _, c in children(inst.proc.pid))
+            if names == ["lookout-sender", "lookout-spawn"]:
+                break
+            time.sleep(0.05)
         assert names == ["lookout-sender", "lookout-spawn"], names
         # libcurl is the sender's alone.
         check_maps(inst)

@@ -312,6 +312,18 @@ def test_migrate():
             # Another instance's database.
             rc, out, err = migrate(inst.data, other.db_url)
             assert rc == 1 and "already holds data" in err, (rc, out, err)
+        # Another program's database: lookout lays none of its tables
+        # there.
+        theirs = c.create_db()
+        c.psql(theirs, "CREATE TABLE invoices (id BIGINT PRIMARY KEY)",
+               super_user=True)
+        c.psql(theirs, f"ALTER TABLE invoices OWNER TO {c.APP}",
+               super_user=True)
+        rc, out, err = migrate(inst.data, c.url(theirs))
+        assert rc == 1 and "not lookout's" in err, (rc, out, err)
+        assert c.psql(theirs, "SELECT string_agg(tablename, ',') FROM "
+                      "pg_tables WHERE schemaname = 'public'",
+                      super_user=True).strip() == "invoices"
         newer = c.create_db()
         c.psql(newer, "CREATE TABLE schema_version (version BIGINT "
                "PRIMARY KEY, applied_at BIGINT NOT NULL); INSERT INTO "

@@ -58,6 +58,38 @@ user_init(struct user *u, int64_t id, int64_t org, int seed)
 
 /* Opening. */
 
+/* A database file that another program made is never given lookout's
+ * schema: opening it fails and leaves it as it was. */
+static void
+test_open_refuses_foreign_tables(void **state)
+{
+	char dir[64], path[96], err[256];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	(void)state;
+	make_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/lookout.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE invoices (id INTEGER)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_null(store_open(dir, "", 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "not lookout's"));
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(name) "
+	    "FROM sqlite_master WHERE type = 'table'", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+	    "invoices");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	remove_dir(dir);
+}
+
 static void
 test_open_create_then_reopen(void **state)
 {
@@ -1069,6 +1101,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_create_then_reopen),
+		cmocka_unit_test(test_open_refuses_foreign_tables),
 		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_open_url_not_echoed),
 		cmocka_unit_test(test_open_not_a_database),
