@@ -12,7 +12,7 @@
  * followed by exactly LENGTH bytes of PDF, or with nothing at all when
  * it fails (the reason goes to its standard error, lookout's log). The
  * renderer draws the whole PDF before it writes any of it, so a reader
- * that gets the line and LENGTH bytes has the whole sheet.
+ * that receives the line and LENGTH bytes has the whole sheet.
  *
  * Only render.c and the renderer link cairo, pango and libqrencode.
  */
