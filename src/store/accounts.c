@@ -318,18 +318,7 @@ out:
 int
 store_user_count(struct store *s, int64_t *n)
 {
-	struct db_stmt *st = NULL;
-	int rc;
-
-	rc = store_stmt_prepare(s, "SELECT COUNT(*) FROM users", &st);
-	if (rc != 0)
-		goto out;
-	if ((rc = store_stmt_row(s, st)) != 0)
-		goto out;
-	*n = db_col_int(st, 0);
-out:
-	db_finalize(st);
-	return rc;
+	return store_int_query(s, "SELECT COUNT(*) FROM users", n);
 }
 
 static int

@@ -378,19 +378,8 @@ store_case_wipe(struct store *s, int64_t id)
 int
 store_case_note_next_id(struct store *s, int64_t *id)
 {
-	struct db_stmt *st = NULL;
-	int rc;
-
-	rc = store_stmt_prepare(s, "SELECT COALESCE(MAX(id), 0) + 1 "
-	    "FROM case_notes", &st);
-	if (rc != 0)
-		goto out;
-	if ((rc = store_stmt_row(s, st)) != 0)
-		goto out;
-	*id = db_col_int(st, 0);
-out:
-	db_finalize(st);
-	return rc;
+	return store_int_query(s, "SELECT COALESCE(MAX(id), 0) + 1 "
+	    "FROM case_notes", id);
 }
 
 int

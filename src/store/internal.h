@@ -35,6 +35,8 @@ int	store_stmt_step(struct store *s, struct db_stmt *st);
 int	store_stmt_row(struct store *s, struct db_stmt *st);
 /* Step until done, discarding rows: for writes. */
 int	store_stmt_run(struct store *s, struct db_stmt *st);
+/* The integer in the one row of sql, a query without parameters. */
+int	store_int_query(struct store *s, const char *sql, int64_t *out);
 
 /* Emit event for id inside s's transaction (store.h); a no-op on a
  * database without other nodes. STORE_ERR while doomed. */

@@ -288,13 +288,8 @@ store_outbox_next_id(struct store *s, int64_t *id)
 		db_finalize(st);
 		st = NULL;
 	}
-	rc = store_stmt_prepare(s, "SELECT COALESCE(MAX(id), 0) + 1 "
-	    "FROM outbox", &st);
-	if (rc != 0)
-		goto out;
-	if ((rc = store_stmt_row(s, st)) != 0)
-		goto out;
-	*id = db_col_int(st, 0);
+	rc = store_int_query(s, "SELECT COALESCE(MAX(id), 0) + 1 "
+	    "FROM outbox", id);
 out:
 	db_finalize(st);
 	return rc;

@@ -415,6 +415,19 @@ store_stmt_run(struct store *s, struct db_stmt *st)
 	return rc;
 }
 
+int
+store_int_query(struct store *s, const char *sql, int64_t *out)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_stmt_prepare(s, sql, &st)) == 0 &&
+	    (rc = store_stmt_row(s, st)) == 0)
+		*out = db_col_int(st, 0);
+	db_finalize(st);
+	return rc;
+}
+
 char *
 store_col_str(struct arena *a, struct db_stmt *st, int i)
 {
