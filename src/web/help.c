@@ -83,17 +83,6 @@ spend(const struct http_req *r, char what)
 	(void)ratelimit_hit(rl_help, key, sizeof(key), &retry);
 }
 
-static int
-listed(const char *const *list, size_t n, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 /* The message for a control, if the error is about it. */
 static const char *
 err_for(const char *field, const char *msg, const char *id)
@@ -187,7 +176,7 @@ needs_group(struct http_req *r, struct buf *b, const char *field,
 		snprintf(id, sizeof(id), "need-%s", help_need_names[i]);
 		web_check(b, r->lang, "checkbox", "needs", id,
 		    help_need_names[i], help_need_labels[i],
-		    listed(sent, n, help_need_names[i]));
+		    web_listed(sent, n, help_need_names[i]));
 	}
 	web_group_end(b);
 }

@@ -269,6 +269,17 @@ web_waiting(struct buf *b, const char *lang, int64_t seconds)
 		    N_("days"));
 }
 
+int
+web_listed(const char *const *list, size_t n, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], v) == 0)
+			return 1;
+	return 0;
+}
+
 void
 web_types(struct buf *b, const char *lang, int64_t types)
 {

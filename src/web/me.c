@@ -32,17 +32,6 @@ account_fail(struct http_req *r, struct http_resp *w, int rc)
 	return -1;
 }
 
-static int
-listed(const char *const *list, size_t n, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 /* GET and POST /me/regions */
 
 /* The page with mine ticked; saved says the choice was just stored,
@@ -74,7 +63,7 @@ regions_page(struct http_req *r, struct http_resp *w,
 	for (i = 0; i < nregs; i++) {
 		snprintf(id, sizeof(id), "reg-%s", regs[i].code);
 		web_check_text(b, r->lang, "checkbox", "regions", id,
-		    regs[i].code, regs[i].name, listed(mine, nmine,
+		    regs[i].code, regs[i].name, web_listed(mine, nmine,
 		    regs[i].code));
 	}
 	web_group_end(b);

@@ -93,17 +93,6 @@ err_at(const struct report_view *v, const char *form, const char *field)
 	return v->msg;
 }
 
-static int
-listed(const char *const *list, size_t n, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 ident_row(struct http_req *r, struct buf *b, size_t row, const char *kind,
     const char *value, const struct report_view *v)
@@ -169,7 +158,7 @@ alert_form(struct http_req *r, struct buf *b, const struct report *rp,
 		snprintf(id, sizeof(id), "reg-%s", regs[i].code);
 		web_check_text(b, lang, "checkbox", "regions", id,
 		    regs[i].code, regs[i].name, sent != NULL ?
-		    listed(sent->regions, sent->nregions, regs[i].code) :
+		    web_listed(sent->regions, sent->nregions, regs[i].code) :
 		    strcmp(regs[i].code, rp->region) == 0);
 	}
 	web_group_end(b);

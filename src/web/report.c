@@ -121,17 +121,6 @@ is_staff(const struct http_req *r)
 	return (r->auth.role & ROLES_STAFF) != 0;
 }
 
-static int
-listed(const char *const *list, size_t n, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * A browser counts maxlength in characters, the parser limits bytes: a
  * character is at most 3 bytes per UTF-16 unit, so these bounds never
@@ -171,7 +160,7 @@ types_group(struct http_req *r, struct buf *b, const char *field,
 		snprintf(id, sizeof(id), "type-%s", incident_names[i]);
 		web_check(b, r->lang, "checkbox", "types", id,
 		    incident_names[i], incident_labels[i],
-		    listed(sent, n, incident_names[i]));
+		    web_listed(sent, n, incident_names[i]));
 	}
 	web_group_end(b);
 }

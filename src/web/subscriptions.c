@@ -47,17 +47,6 @@ error_of(const struct view *v, const char *field)
 }
 
 static int
-listed(const char *const *list, size_t n, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], v) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 subs_page(struct http_req *r, struct http_resp *w, const struct view *v)
 {
 	struct buf *b = &w->body;
@@ -107,7 +96,7 @@ subs_page(struct http_req *r, struct http_resp *w, const struct view *v)
 	for (i = 0; i < nregs; i++) {
 		snprintf(id, sizeof(id), "reg-%s", regs[i].code);
 		web_check_text(b, r->lang, "checkbox", "regions", id,
-		    regs[i].code, regs[i].name, listed(v->regions,
+		    regs[i].code, regs[i].name, web_listed(v->regions,
 		    v->nregions, regs[i].code));
 	}
 	web_group_end(b);
@@ -193,9 +182,9 @@ web_me_subscriptions_post(struct http_req *r, struct http_resp *w)
 	/* Without a choice she keeps hers; the page offers the page's. */
 	in.lang = web_form(r, "lang");
 	v.lang = *in.lang != '\0' ? in.lang : r->lang;
-	v.email_on = listed(chans, nchans, "email");
-	v.sms_on = listed(chans, nchans, "sms");
-	v.feed_on = listed(chans, nchans, "feed");
+	v.email_on = web_listed(chans, nchans, "email");
+	v.sms_on = web_listed(chans, nchans, "sms");
+	v.feed_on = web_listed(chans, nchans, "feed");
 
 	if (v.email_on && web_blank(v.email)) {
 		v.field = "email";

@@ -132,6 +132,8 @@ extern const char *const web_core_msgids[];
 
 /* "Violence, Threats": the translated names of the bits of types,
  * escaped, into b. */
+/* 1 when v is one of the n strings of list. */
+int	web_listed(const char *const *list, size_t n, const char *v);
 void	web_types(struct buf *b, const char *lang, int64_t types);
 /* "a, b, c": codes escaped and comma-separated into b. */
 void	web_codes(struct buf *b, const char *lang, const char *const *codes,
