@@ -786,13 +786,16 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* Stop accepting first, so that no new request starts while the
-	 * ones in flight finish. */
-	if (srv->mhd != NULL) {
-		MHD_quiesce_daemon(srv->mhd);
+	/*
+	 * libmicrohttpd stops accepting, lets the handlers running finish,
+	 * and closes the listening socket it was given. No quiesce first:
+	 * in 0.9.75 quiescing a thread pool races each worker to take the
+	 * socket out of its epoll set, and the loser aborts the process.
+	 */
+	if (srv->mhd != NULL)
 		MHD_stop_daemon(srv->mhd);
-	}
-	close(srv->fd);
+	else
+		close(srv->fd);
 	http_limits_free();
 	free(srv);
 }
